@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import {
+  ACTION_IDS,
+  type ActionId,
+  RULE_MODES,
+  type Rule,
+  type RuleMode,
+  type RuleSettings,
+  SEVERITIES,
+  type Severity,
+} from '../engine/types';
+import { ACTION_ENABLED_BY_DEFAULT, MAX_ACTIONS_PER_HOUR } from '../remediator/action-switches';
+
+/** Limits that keep a typo from disabling a detection (threshold 1e9) or exhausting state (window of a year). */
+export const THRESHOLD_LIMITS = { min: 1, max: 100_000 } as const;
+export const WINDOW_LIMITS = { min: 10, max: 7 * 24 * 3600 } as const;
+/** Alert aggregation window in seconds: 0 turns aggregation off; a day at most, so a digest always follows. */
+export const AGGREGATION_WINDOW_LIMITS = { min: 0, max: 24 * 3600 } as const;
+
+/** How the alerter groups and escalates, from `<prefix>/alerting/*`. */
+export interface AlertingSettings {
+  /** Findings at or above this severity also go to the escalation topic. */
+  readonly escalationMinSeverity: Severity;
+  /** Repeats of a rule for one principal within this many seconds of event time are counted, not emailed. */
+  readonly aggregationWindowSeconds: number;
+}
+
+export const DEFAULT_ALERTING: AlertingSettings = {
+  escalationMinSeverity: 'critical',
+  aggregationWindowSeconds: 900,
+};
+
+const modeSchema = z.enum(RULE_MODES);
+const killSwitchSchema = z.enum(['on', 'off']);
+const intSchema = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+const thresholdSchema = intSchema(THRESHOLD_LIMITS.min, THRESHOLD_LIMITS.max);
+const windowSchema = intSchema(WINDOW_LIMITS.min, WINDOW_LIMITS.max);
+const severitySchema = z.enum(SEVERITIES);
+const aggregationWindowSchema = intSchema(AGGREGATION_WINDOW_LIMITS.min, AGGREGATION_WINDOW_LIMITS.max);
+/** An ARN or ARN pattern with `*` wildcards; StringList values arrive comma-separated. */
+const arnPatternSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^arn:[a-z*-]+:[a-z0-9*-]+:[a-z0-9*-]*:(\d{12}|\*)?:\S+$/,
+    'must be an ARN or ARN pattern (arn:aws:iam::123456789012:role/Name, * allowed)',
+  );
+
+/** One parameter value that did not validate. Reported once, never fatal. */
+export interface ConfigProblem {
+  /** Full SSM parameter name. */
+  readonly parameter: string;
+  readonly value: string;
+  readonly reason: string;
+  /** What is used instead. */
+  readonly using: string;
+}
+
+/** Remediator guardrails, from `<prefix>/remediation/*`. */
+export interface RemediationSettings {
+  /** Blast-radius limit: actions per account per rolling hour; beyond it the circuit opens. */
+  readonly maxActionsPerHour: number;
+  /** Whether each action may run at all (an operator opts in to irreversible ones). */
+  readonly enabledActions: ReadonlyMap<ActionId, boolean>;
+}
+
+export interface RuntimeConfig {
+  readonly killSwitch: boolean;
+  readonly protectedPrincipals: readonly string[];
+  /** Effective settings per rule id (kill switch applied). */
+  readonly rules: ReadonlyMap<string, RuleSettings>;
+  readonly alerting: AlertingSettings;
+  readonly remediation: RemediationSettings;
+  readonly problems: readonly ConfigProblem[];
+}
+
+/**
+ * What the configuration needs to know of a rule: its id and defaults. Detection rules satisfy it, and so do the
+ * posture checks (`lambdas/posture/settings.ts`), whose modes live under the same `rules/<id>/mode` path.
+ */
+export type ConfigurableRule = Pick<Rule, 'id' | 'defaultMode' | 'threshold' | 'sequence'>;
+
+/**
+ * Turns raw parameters (names relative to the prefix, as `GetParametersByPath` returns them) into validated
+ * settings. An invalid value never stops anything: the last valid value (from `previous`) or the rule's default
+ * is used and the problem is reported. Pure, so it is tested without SSM.
+ */
+export function parseRuntimeConfig(
+  raw: Readonly<Record<string, string>>,
+  prefix: string,
+  rules: readonly ConfigurableRule[],
+  previous?: RuntimeConfig,
+): RuntimeConfig {
+  const problems: ConfigProblem[] = [];
+  const read = <T>(relative: string, schema: z.ZodType<T>, fallback: T, show: (v: T) => string): T => {
+    const value = raw[relative];
+    if (value === undefined) return fallback;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    problems.push({
+      parameter: `${prefix}/${relative}`,
+      value: value.length > 200 ? `${value.slice(0, 200)}…` : value,
+      reason: parsed.error.issues.map((i) => i.message).join('; '),
+      using: show(fallback),
+    });
+    return fallback;
+  };
+
+  const killSwitch =
+    read('kill-switch', killSwitchSchema, previous?.killSwitch ? 'on' : 'off', (v) => v) === 'on';
+
+  const protectedPrincipals: string[] = [];
+  const protectedRaw = raw['protected-principals'];
+  if (protectedRaw !== undefined) {
+    const entries = protectedRaw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    for (const entry of entries) {
+      const parsed = arnPatternSchema.safeParse(entry);
+      if (parsed.success) protectedPrincipals.push(parsed.data);
+      else
+        problems.push({
+          parameter: `${prefix}/protected-principals`,
+          value: entry.length > 200 ? `${entry.slice(0, 200)}…` : entry,
+          reason: parsed.error.issues.map((i) => i.message).join('; '),
+          using: 'the other entries of the list (this one is ignored)',
+        });
+    }
+  } else if (previous) {
+    protectedPrincipals.push(...previous.protectedPrincipals);
+  }
+
+  const settings = new Map<string, RuleSettings>();
+  for (const rule of rules) {
+    const before = previous?.rules.get(rule.id);
+    const configuredMode = read<RuleMode>(
+      `rules/${rule.id}/mode`,
+      modeSchema,
+      before?.configuredMode ?? rule.defaultMode,
+      (v) => v,
+    );
+    const threshold = rule.threshold
+      ? read(`rules/${rule.id}/threshold`, thresholdSchema, before?.threshold ?? rule.threshold.count, String)
+      : undefined;
+    // Thresholds and sequences both have a window.
+    const defaultWindow = rule.threshold?.windowSeconds ?? rule.sequence?.withinSeconds;
+    const windowSeconds =
+      defaultWindow !== undefined
+        ? read(
+            `rules/${rule.id}/window-seconds`,
+            windowSchema,
+            before?.windowSeconds ?? defaultWindow,
+            String,
+          )
+        : undefined;
+    settings.set(rule.id, {
+      mode: effectiveMode(configuredMode, killSwitch),
+      configuredMode,
+      threshold,
+      windowSeconds,
+    });
+  }
+  const alerting: AlertingSettings = {
+    escalationMinSeverity: read(
+      'alerting/escalation-min-severity',
+      severitySchema,
+      previous?.alerting.escalationMinSeverity ?? DEFAULT_ALERTING.escalationMinSeverity,
+      (v) => v,
+    ),
+    aggregationWindowSeconds: read(
+      'alerting/aggregation-window-seconds',
+      aggregationWindowSchema,
+      previous?.alerting.aggregationWindowSeconds ?? DEFAULT_ALERTING.aggregationWindowSeconds,
+      String,
+    ),
+  };
+  const enabledActions = new Map<ActionId, boolean>();
+  for (const id of ACTION_IDS) {
+    const fallback = previous?.remediation.enabledActions.get(id) ?? ACTION_ENABLED_BY_DEFAULT[id];
+    const value = read(
+      `remediation/actions/${id}/enabled`,
+      killSwitchSchema,
+      fallback ? 'on' : 'off',
+      (v) => v,
+    );
+    enabledActions.set(id, value === 'on');
+  }
+  const remediation: RemediationSettings = {
+    maxActionsPerHour: read(
+      'remediation/max-actions-per-hour',
+      intSchema(MAX_ACTIONS_PER_HOUR.min, MAX_ACTIONS_PER_HOUR.max),
+      previous?.remediation.maxActionsPerHour ?? MAX_ACTIONS_PER_HOUR.default,
+      String,
+    ),
+    enabledActions,
+  };
+  return { killSwitch, protectedPrincipals, rules: settings, alerting, remediation, problems };
+}
+
+/** The kill switch turns every acting mode into `alert`; `off` stays off. */
+export function effectiveMode(mode: RuleMode, killSwitch: boolean): RuleMode {
+  return killSwitch && (mode === 'enforce' || mode === 'dry-run') ? 'alert' : mode;
+}

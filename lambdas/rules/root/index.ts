@@ -1,0 +1,7 @@
+import type { Rule } from '../../engine/types';
+import { rule as accessKeyCreated } from './access-key-created';
+import { rule as accountUsed } from './account-used';
+import { rule as passwordChanged } from './password-changed';
+
+/** The `root.*` rules. */
+export const rules: readonly Rule[] = [accessKeyCreated, accountUsed, passwordChanged];

@@ -1,0 +1,79 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { createTrailGuardStack } from '../../lib/trailguard-app';
+import type { TrailGuardStack } from '../../lib/trailguard-stack';
+
+export interface SynthOptions {
+  /** App context, as `-c key=value` would give it. */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /**
+   * Run esbuild on the three handlers. Off by default: the template is the same apart from asset hashes, and
+   * bundling is what makes synthesis slow. The stack test bundles once so a broken handler build still fails.
+   */
+  readonly bundle?: boolean;
+}
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: TrailGuardStack;
+  readonly template: Template;
+}
+
+const cache = new Map<string, Synthesized>();
+
+/** Synthesizes the TrailGuard app the way `bin/app.ts` does, once per distinct options per test process. */
+export function synth(options: SynthOptions = {}): Synthesized {
+  const key = JSON.stringify(options);
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const app = new App({
+    context: { ...(options.bundle === true ? {} : { 'aws:cdk:bundling-stacks': [] }), ...options.context },
+  });
+  const stack = createTrailGuardStack(app);
+  const result = { app, stack, template: Template.fromStack(stack) };
+  cache.set(key, result);
+  return result;
+}
+
+export interface Statement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | string[];
+  readonly Resource?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+  readonly Principal?: unknown;
+}
+
+export const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** Every statement of the identity policies attached to the role with this logical id. */
+export function roleStatements(template: Template, roleLogicalId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) =>
+      asArray(policy.Properties.Roles as unknown[]).some(
+        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId }),
+      ),
+    )
+    .flatMap((policy) => asArray(policy.Properties.PolicyDocument.Statement as Statement[]));
+}
+
+/** Every statement of every identity policy in the template (inline, managed, role inline policies). */
+export function allIdentityStatements(template: Template): Statement[] {
+  const statements: Statement[] = [];
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    statements.push(...asArray(policy.Properties.PolicyDocument.Statement as Statement[]));
+  }
+  for (const policy of Object.values(template.findResources('AWS::IAM::ManagedPolicy'))) {
+    statements.push(...asArray(policy.Properties.PolicyDocument.Statement as Statement[]));
+  }
+  for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+    for (const inline of asArray(
+      role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[],
+    )) {
+      statements.push(...asArray(inline.PolicyDocument.Statement));
+    }
+  }
+  return statements;
+}
