@@ -313,17 +313,44 @@ export function principalConsoleLink(principal: Finding['principal']): string | 
   return undefined;
 }
 
-/** Greedy word wrap for our own prose (runbooks). */
+/**
+ * Lines that carry structure in our emails: section titles and the signature separator. A wrapped line of
+ * CloudTrail text (a summary quoting a user name such as "--" or "WHO") must never consist of one of them alone,
+ * or it would read as a section of its own.
+ */
+const STRUCTURAL_LINES: ReadonlySet<string> = new Set([
+  '--',
+  'WHAT HAPPENED',
+  'WHO',
+  'FROM WHERE',
+  'WHEN',
+  'EVIDENCE (CloudTrail)',
+  'WHAT TRAILGUARD DOES ABOUT IT',
+  'HOW TO UNDO',
+  'RUNBOOK',
+  'LINKS',
+  'WHO AND WHERE',
+  'WHAT TO DO',
+]);
+
+/**
+ * Greedy word wrap for prose (summaries, runbooks). A line that would be a structural line alone keeps the next
+ * word on it (overrunning the width); a text that is nothing but one is quoted.
+ */
 export function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line.length > 0 && line.length + 1 + word.length > width) {
+    if (line.length > 0 && line.length + 1 + word.length > width && !STRUCTURAL_LINES.has(line)) {
       out.push(line);
       line = word;
     } else {
       line = line ? `${line} ${word}` : word;
     }
+  }
+  if (STRUCTURAL_LINES.has(line)) {
+    const previous = out.pop();
+    line = previous === undefined ? `"${line}"` : `${previous} ${line}`;
   }
   if (line) out.push(line);
   return out;

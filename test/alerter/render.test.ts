@@ -10,6 +10,7 @@ import {
   type RenderOptions,
   renderFindingEmail,
   renderOutcomeEmail,
+  wrap,
 } from '../../lambdas/alerter/render';
 import { renderDigestEmail } from '../../lambdas/alerter/render-digest';
 import { DetectionEngine } from '../../lambdas/engine/engine';
@@ -604,5 +605,26 @@ describe('undo blocks that would redo the attacker’s change', () => {
     expect(block).toContain(
       '# step 2 reverted the change this alert is about; redo it only if that change was intended:',
     );
+  });
+});
+
+describe('wrap', () => {
+  it('never leaves a section title alone on a line when a long word follows it', () => {
+    // Prepare: the counterexample fast-check found, a principal type of "--" next to a 600-character ARN.
+    const text = `Region enabled by ${'a'.repeat(120)} ( -- ${'admin'.repeat(40)} ) WHO ${'b'.repeat(120)}`;
+
+    // Act
+    const lines = wrap(text, 100);
+
+    // Assess
+    expect(lines.map((l) => l.trim())).not.toContain('--');
+    expect(lines.map((l) => l.trim())).not.toContain('WHO');
+    expect(lines.join(' ')).toBe(text);
+  });
+
+  it('quotes a text that is nothing but a section title', () => {
+    // Act / Assess
+    expect(wrap('  WHAT HAPPENED ', 100)).toEqual(['"WHAT HAPPENED"']);
+    expect(wrap('sign-in from --', 100)).toEqual(['sign-in from --']);
   });
 });
