@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { detectionContext, InvalidCidrError, NO_CONTEXT } from '../engine/context';
 import {
   ACTION_IDS,
   type ActionId,
+  type DetectionContext,
   RULE_MODES,
   type Rule,
   type RuleMode,
@@ -52,6 +54,9 @@ const arnPatternSchema = z
     'must be an ARN or ARN pattern (arn:aws:iam::123456789012:role/Name, * allowed)',
   );
 
+/** A list entry's verdict: the value to use, or why it is ignored. */
+type Checked<T> = { readonly ok: T } | { readonly error: string };
+
 /** One parameter value that did not validate. Reported once, never fatal. */
 export interface ConfigProblem {
   /** Full SSM parameter name. */
@@ -73,6 +78,8 @@ export interface RemediationSettings {
 export interface RuntimeConfig {
   readonly killSwitch: boolean;
   readonly protectedPrincipals: readonly string[];
+  /** Trusted accounts and networks, from `<prefix>/context/*`; empty when not configured. */
+  readonly context: DetectionContext;
   /** Effective settings per rule id (kill switch applied). */
   readonly rules: ReadonlyMap<string, RuleSettings>;
   readonly alerting: AlertingSettings;
@@ -115,27 +122,69 @@ export function parseRuntimeConfig(
   const killSwitch =
     read('kill-switch', killSwitchSchema, previous?.killSwitch ? 'on' : 'off', (v) => v) === 'on';
 
-  const protectedPrincipals: string[] = [];
-  const protectedRaw = raw['protected-principals'];
-  if (protectedRaw !== undefined) {
-    const entries = protectedRaw
+  /**
+   * A StringList: each entry is validated on its own and a bad one is reported and ignored, so one typo never
+   * discards the rest of the list. An absent parameter keeps the previous value (or none).
+   */
+  const readList = <T>(
+    relative: string,
+    check: (entry: string) => Checked<T>,
+    fallback: readonly T[],
+  ): T[] => {
+    const value = raw[relative];
+    if (value === undefined) return [...fallback];
+    const out: T[] = [];
+    for (const entry of value
       .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0);
-    for (const entry of entries) {
-      const parsed = arnPatternSchema.safeParse(entry);
-      if (parsed.success) protectedPrincipals.push(parsed.data);
+      .map((e) => e.trim())
+      .filter((e) => e.length > 0)) {
+      const checked = check(entry);
+      if ('ok' in checked) out.push(checked.ok);
       else
         problems.push({
-          parameter: `${prefix}/protected-principals`,
+          parameter: `${prefix}/${relative}`,
           value: entry.length > 200 ? `${entry.slice(0, 200)}…` : entry,
-          reason: parsed.error.issues.map((i) => i.message).join('; '),
+          reason: checked.error,
           using: 'the other entries of the list (this one is ignored)',
         });
     }
-  } else if (previous) {
-    protectedPrincipals.push(...previous.protectedPrincipals);
-  }
+    return out;
+  };
+  const arnPattern = (entry: string): Checked<string> => {
+    const parsed = arnPatternSchema.safeParse(entry);
+    return parsed.success
+      ? { ok: parsed.data }
+      : { error: parsed.error.issues.map((i) => i.message).join('; ') };
+  };
+
+  const protectedPrincipals = readList(
+    'protected-principals',
+    arnPattern,
+    previous?.protectedPrincipals ?? [],
+  );
+
+  const trustedAccounts = readList<string>(
+    'context/trusted-accounts',
+    (entry) => (/^\d{12}$/.test(entry) ? { ok: entry } : { error: 'must be a 12-digit AWS account id' }),
+    [...(previous?.context.trustedAccounts ?? [])],
+  );
+  const trustedNetworks = readList<string>(
+    'context/trusted-networks',
+    (entry) => {
+      try {
+        detectionContext({ trustedNetworks: [entry] });
+        return { ok: entry };
+      } catch (error) {
+        if (error instanceof InvalidCidrError) return { error: error.message };
+        throw error;
+      }
+    },
+    previous?.context.trustedNetworks ?? [],
+  );
+  const context =
+    trustedAccounts.length === 0 && trustedNetworks.length === 0
+      ? NO_CONTEXT
+      : detectionContext({ trustedAccounts, trustedNetworks });
 
   const settings = new Map<string, RuleSettings>();
   for (const rule of rules) {
@@ -160,11 +209,17 @@ export function parseRuntimeConfig(
             String,
           )
         : undefined;
+    const allowPrincipals = readList(
+      `rules/${rule.id}/allow-principals`,
+      arnPattern,
+      before?.allowPrincipals ?? [],
+    );
     settings.set(rule.id, {
       mode: effectiveMode(configuredMode, killSwitch),
       configuredMode,
       threshold,
       windowSeconds,
+      ...(allowPrincipals.length > 0 ? { allowPrincipals } : {}),
     });
   }
   const alerting: AlertingSettings = {
@@ -201,10 +256,46 @@ export function parseRuntimeConfig(
     ),
     enabledActions,
   };
-  return { killSwitch, protectedPrincipals, rules: settings, alerting, remediation, problems };
+  return { killSwitch, protectedPrincipals, context, rules: settings, alerting, remediation, problems };
 }
 
 /** The kill switch turns every acting mode into `alert`; `off` stays off. */
 export function effectiveMode(mode: RuleMode, killSwitch: boolean): RuleMode {
   return killSwitch && (mode === 'enforce' || mode === 'dry-run') ? 'alert' : mode;
+}
+
+/** Parameters under the prefix that the stack writes for its own use, not settings. */
+const INTERNAL_PARAMETERS: ReadonlySet<string> = new Set(['heartbeat', 'deployment']);
+
+/**
+ * What a parameter name (relative to the prefix) is to `parseRuntimeConfig`: a setting it reads, a stack-internal
+ * parameter, or unknown (a typo: `rules/iam.admin-policy-atached/mode` would otherwise be ignored silently).
+ */
+export function parameterKind(
+  relative: string,
+  rules: readonly ConfigurableRule[],
+): 'setting' | 'internal' | 'unknown' {
+  if (INTERNAL_PARAMETERS.has(relative)) return 'internal';
+  const fixed = [
+    'kill-switch',
+    'protected-principals',
+    'context/trusted-accounts',
+    'context/trusted-networks',
+    'alerting/escalation-min-severity',
+    'alerting/aggregation-window-seconds',
+    'remediation/max-actions-per-hour',
+  ];
+  if (fixed.includes(relative)) return 'setting';
+  const action = /^remediation\/actions\/([^/]+)\/enabled$/.exec(relative);
+  if (action) return (ACTION_IDS as readonly string[]).includes(action[1] as string) ? 'setting' : 'unknown';
+  const perRule = /^rules\/([^/]+)\/(mode|threshold|window-seconds|allow-principals)$/.exec(relative);
+  if (perRule) {
+    const rule = rules.find((r) => r.id === perRule[1]);
+    if (rule === undefined) return 'unknown';
+    const windowed = rule.threshold !== undefined || rule.sequence !== undefined;
+    if (perRule[2] === 'threshold') return rule.threshold ? 'setting' : 'unknown';
+    if (perRule[2] === 'window-seconds') return windowed ? 'setting' : 'unknown';
+    return 'setting';
+  }
+  return 'unknown';
 }

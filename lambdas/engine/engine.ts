@@ -1,3 +1,4 @@
+import { isAllowedPrincipal, NO_CONTEXT } from './context';
 import { RuleEvaluationError } from './errors';
 import { ruleMatches } from './evaluate';
 import { buildFinding, findingId, truncate } from './finding';
@@ -5,6 +6,7 @@ import { matchesPattern } from './pattern/match';
 import { RuleIndex } from './rule-index';
 import type {
   CloudTrailRecord,
+  DetectionContext,
   Finding,
   RemediationStep,
   Rule,
@@ -30,6 +32,8 @@ export interface EngineOptions {
   readonly emittedTtlSeconds?: number;
   /** Report every event matching a threshold rule's pattern instead of counting (hunting mode). */
   readonly ignoreThresholds?: boolean;
+  /** Trusted accounts and networks (SSM `context/*`); read once per event. Defaults to `NO_CONTEXT`. */
+  readonly context?: () => DetectionContext | Promise<DetectionContext>;
 }
 
 export interface AnalysisResult {
@@ -74,7 +78,8 @@ export class DetectionEngine {
    * predicate match it, or (when counting) its sequence's first step does; a rule that throws counts too, since
    * `analyze` reports it. When this is `false`, `analyze` does nothing at all, so a caller that sees mostly
    * irrelevant events (the offline scanner) may drop them early, in another thread, without changing any result.
-   * Keep it in step with `analyze`. Modes are not consulted: it may say `true` for a rule that is `off`.
+   * Keep it in step with `analyze`. Modes, allowed principals and the detection context are not consulted (each
+   * only narrows a match): it may say `true` for a rule that is `off` or an event a trusted account explains.
    */
   mayMatch(event: CloudTrailRecord): boolean {
     for (const rule of this.index.candidates(event)) {
@@ -98,21 +103,26 @@ export class DetectionEngine {
   async analyze(event: CloudTrailRecord): Promise<AnalysisResult> {
     const findings: Finding[] = [];
     const errors: RuleEvaluationError[] = [];
-    for (const rule of this.index.candidates(event)) {
+    const candidates = this.index.candidates(event);
+    if (candidates.length === 0) return { findings, errors };
+    const context = this.options.context ? await this.options.context() : NO_CONTEXT;
+    for (const rule of candidates) {
       const settings = await this.resolve(rule);
       if (settings.mode === 'off') continue;
+      // An allowed principal's events do not count toward thresholds or sequences either.
+      if (isAllowedPrincipal(settings, event)) continue;
       try {
         const counting = !this.options.ignoreThresholds;
         let finding: Finding | undefined;
         if (rule.sequence && counting) {
-          finding = await this.sequenceFinding(rule, rule.sequence, event, settings);
-        } else if (!guard(rule, event, () => ruleMatches(rule, event))) {
+          finding = await this.sequenceFinding(rule, rule.sequence, event, settings, context);
+        } else if (!guard(rule, event, () => ruleMatches(rule, event, context))) {
           continue;
         } else {
           finding =
             rule.threshold && counting
-              ? await this.thresholdFinding(rule, event, settings)
-              : this.finding(rule, event, settings, findingId(rule.id, 'event', event.eventID));
+              ? await this.thresholdFinding(rule, event, settings, context)
+              : this.finding(rule, event, settings, context, findingId(rule.id, 'event', event.eventID));
         }
         if (finding && !(await this.wasEmitted(finding.id))) findings.push(finding);
       } catch (error) {
@@ -144,11 +154,12 @@ export class DetectionEngine {
     rule: Rule,
     event: CloudTrailRecord,
     settings: RuleSettings,
+    context: DetectionContext,
     id: string,
     extra: Pick<Finding, 'threshold' | 'sequence'> = {},
   ): Finding {
-    const summary = guard(rule, event, () => rule.summarize(event));
-    const remediation: RemediationStep[] = guard(rule, event, () => rule.remediation?.(event) ?? []);
+    const summary = guard(rule, event, () => rule.summarize(event, context));
+    const remediation: RemediationStep[] = guard(rule, event, () => rule.remediation?.(event, context) ?? []);
     return buildFinding({
       rule,
       event,
@@ -167,7 +178,12 @@ export class DetectionEngine {
    * the busiest window that contains the event. Out-of-order events land in their own bucket, so the verdict
    * depends on event time, not arrival order. A group that keeps going raises one finding per window length.
    */
-  private async thresholdFinding(rule: Rule, event: CloudTrailRecord, settings: RuleSettings) {
+  private async thresholdFinding(
+    rule: Rule,
+    event: CloudTrailRecord,
+    settings: RuleSettings,
+    context: DetectionContext,
+  ) {
     const spec = rule.threshold;
     if (!spec) return undefined;
     const group = guard(rule, event, () => spec.groupBy(event));
@@ -206,7 +222,7 @@ export class DetectionEngine {
     const id = findingId(rule.id, 'threshold', groupHash, String(bucket));
     if (this.pendingFired.size >= 10_000) this.pendingFired.clear();
     this.pendingFired.set(id, { key: `${counterKey(rule.id, groupHash, bucket)}#fired`, ttl });
-    return this.finding(rule, event, settings, id, {
+    return this.finding(rule, event, settings, context, id, {
       threshold: {
         groupByLabel: spec.groupByLabel,
         groupKey: truncate(group, 256),
@@ -228,6 +244,7 @@ export class DetectionEngine {
     spec: SequenceSpec,
     event: CloudTrailRecord,
     settings: RuleSettings,
+    context: DetectionContext,
   ): Promise<Finding | undefined> {
     const isFirst = guard(
       rule,
@@ -236,7 +253,7 @@ export class DetectionEngine {
         matchesPattern(spec.first, event) &&
         (spec.firstPredicate === undefined || spec.firstPredicate(event)),
     );
-    const isSecond = guard(rule, event, () => ruleMatches(rule, event));
+    const isSecond = guard(rule, event, () => ruleMatches(rule, event, context));
     if (!isFirst && !isSecond) return undefined;
     const windowSeconds = settings.windowSeconds ?? spec.withinSeconds;
     const bucketSeconds = Math.max(1, Math.ceil(windowSeconds / THRESHOLD_BUCKETS));
@@ -269,7 +286,7 @@ export class DetectionEngine {
       const id = findingId(rule.id, 'sequence', keyHash, event.eventID);
       if (this.pendingFired.size >= 10_000) this.pendingFired.clear();
       this.pendingFired.set(id, { key: stepKey('fired', bucket), ttl });
-      return this.finding(rule, event, settings, id, {
+      return this.finding(rule, event, settings, context, id, {
         sequence: { firstLabel: spec.firstLabel, key: truncate(key, 256), withinSeconds: windowSeconds },
       });
     }

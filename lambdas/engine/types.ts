@@ -182,15 +182,19 @@ export interface Rule {
   readonly attack: readonly string[];
   /** EventBridge event pattern over the CloudTrail record (not the envelope). */
   readonly match: EventPattern;
-  /** What the pattern cannot say. Must be pure and must not throw on odd input. */
-  readonly predicate?: (event: CloudTrailRecord) => boolean;
+  /**
+   * What the pattern cannot say. Must be pure and must not throw on odd input. `context` is what the operator
+   * told TrailGuard about their environment (trusted accounts and networks); it only ever narrows a match, so a
+   * caller without it (`NO_CONTEXT`) sees a superset of the findings.
+   */
+  readonly predicate?: (event: CloudTrailRecord, context?: DetectionContext) => boolean;
   readonly threshold?: ThresholdSpec;
   /** Makes the rule a two-step sequence whose second step is `match`. Not combined with `threshold`. */
   readonly sequence?: SequenceSpec;
   /** One sentence for people saying what happened, built from the (untrusted) event. */
-  readonly summarize: (event: CloudTrailRecord) => string;
+  readonly summarize: (event: CloudTrailRecord, context?: DetectionContext) => string;
   /** The ordered remediation plan for this event; empty when there is nothing safe to do. */
-  readonly remediation?: (event: CloudTrailRecord) => RemediationStep[];
+  readonly remediation?: (event: CloudTrailRecord, context?: DetectionContext) => RemediationStep[];
   /** Mode used when SSM says nothing. */
   readonly defaultMode: RuleMode;
   /** What it means, how to investigate, how to respond. */
@@ -271,6 +275,22 @@ export interface Finding {
   readonly detectedAt: string;
 }
 
+/**
+ * What the operator tells TrailGuard about their environment (SSM `context/*` in the cloud, `--config` offline).
+ * Rules consult it to tell the organisation's own accounts and networks from outsiders.
+ */
+export interface DetectionContext {
+  /** Account ids of the organisation (besides the event's own account): sharing with or trusting them is not exposure. */
+  readonly trustedAccounts: ReadonlySet<string>;
+  /**
+   * CIDRs the organisation's workloads reach AWS from (NAT gateway addresses, VPN egress): instance credentials
+   * used from them are not "used outside". Compiled by `detectionContext`.
+   */
+  readonly trustedNetworks: readonly string[];
+  /** Whether an IP address (`sourceIPAddress`) is in `trustedNetworks`. */
+  readonly isTrustedAddress: (address: string) => boolean;
+}
+
 /** Run-time overrides of a rule's defaults (from SSM in the cloud, flags offline). */
 export interface RuleSettings {
   /** The mode in force (after the kill switch). */
@@ -279,6 +299,12 @@ export interface RuleSettings {
   readonly configuredMode?: RuleMode;
   readonly threshold?: number;
   readonly windowSeconds?: number;
+  /**
+   * ARN patterns (`*` wildcard, case-insensitive) of principals whose events this rule ignores: the acting ARN and,
+   * for role sessions, the role's ARN are compared. For sanctioned automation (a Terraform role tearing down
+   * sandboxes); never evaluated for the root user.
+   */
+  readonly allowPrincipals?: readonly string[];
 }
 
 export type RuleSettingsResolver = (rule: Rule) => RuleSettings | Promise<RuleSettings>;

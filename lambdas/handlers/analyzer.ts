@@ -26,6 +26,7 @@ const lastFinding = new DynamoDbLastFinding(dynamodbClient(), stateTable);
 const engine = new DetectionEngine(catalog, {
   state: new DynamoDbStateStore(dynamodbClient(), stateTable),
   settings: async (rule) => (await config.get()).rules.get(rule.id) ?? { mode: rule.defaultMode },
+  context: async () => (await config.get()).context,
 });
 const deps: AnalyzerDeps = {
   engine,

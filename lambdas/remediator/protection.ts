@@ -1,4 +1,7 @@
 import { GetGroupCommand, GetRoleCommand, GetUserCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { arnMatches } from '../engine/arn-pattern';
+
+export { arnMatches };
 
 /** Tag that protects a user or role from remediation, whatever the SSM list says. */
 export const PROTECTED_TAG = { key: 'trailguard:protected', value: 'true' } as const;
@@ -17,16 +20,6 @@ export function implicitProtectedPatterns(stackName: string | undefined): string
   ];
   if (stackName) patterns.push(`arn:*:iam::*:role/${stackName}-*`);
   return patterns;
-}
-
-/** `*` matches any run of characters; everything else literally. Case-insensitive, as IAM names are unique regardless of case. */
-export function arnMatches(pattern: string, arn: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`, 'i');
-  return regex.test(arn);
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export interface ProtectionVerdict {

@@ -5,7 +5,8 @@
  * people is cleaned and truncated, and identifiers that end up in remediation parameters are validated against
  * the formats AWS allows. Nothing here throws on odd input.
  */
-import type { CloudTrailRecord, EventPattern, RemediationStep } from '../engine/types';
+import { NO_CONTEXT } from '../engine/context';
+import type { CloudTrailRecord, DetectionContext, EventPattern, RemediationStep } from '../engine/types';
 import { policyFingerprint } from '../remediator/policy-fingerprint';
 import { cleanText } from '../shared/text';
 
@@ -417,17 +418,22 @@ export function isAccountId(value: unknown): value is string {
 
 /**
  * Who a share reaches beyond the event's own account: `all` (public) and 12-digit account ids other than the
- * account the event happened in, deduplicated, `all` first. Which accounts are partners cannot be known from one
- * event, so every other account counts. Values that are neither (`bob`, org ARNs, `*`) are left out.
+ * account the event happened in and the operator's trusted accounts (`context/trusted-accounts`), deduplicated,
+ * `all` first. Which other accounts are partners cannot be known from one event, so every other account counts.
+ * Values that are neither (`bob`, org ARNs, `*`) are left out.
  */
-export function externalShareTargets(event: CloudTrailRecord, values: readonly unknown[]): string[] {
+export function externalShareTargets(
+  event: CloudTrailRecord,
+  values: readonly unknown[],
+  context: DetectionContext = NO_CONTEXT,
+): string[] {
   const own = accountOf(event);
   const found = new Set<string>();
   for (const value of values.slice(0, MAX_ITEMS)) {
     if (typeof value !== 'string') continue;
     const text = value.trim();
     if (text.toLowerCase() === 'all') found.add('all');
-    else if (isAccountId(text) && text !== own) found.add(text);
+    else if (isAccountId(text) && text !== own && !context.trustedAccounts.has(text)) found.add(text);
   }
   return [...found].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
 }
@@ -437,13 +443,17 @@ export function externalShareTargets(event: CloudTrailRecord, values: readonly u
  * other accounts' ids for `{userId}`, from `requestParameters.<permission>.add.items` (`createVolumePermission`
  * for snapshots, `launchPermission` for images). Removals, and calls made by AWS services, count for nothing.
  */
-export function addedShareTargets(event: CloudTrailRecord, permission: string): string[] {
+export function addedShareTargets(
+  event: CloudTrailRecord,
+  permission: string,
+  context: DetectionContext = NO_CONTEXT,
+): string[] {
   if (isAwsServiceActor(event)) return [];
   const added = items(field(field(event, 'requestParameters', permission), 'add')).flatMap((item) => [
     field(item, 'group'),
     field(item, 'userId'),
   ]);
-  return externalShareTargets(event, added);
+  return externalShareTargets(event, added, context);
 }
 
 /** "publicly", "with account 111122223333", "publicly and with accounts 1..., 2..." for summaries. */

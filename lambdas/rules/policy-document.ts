@@ -164,13 +164,14 @@ export function principalAccount(value: unknown): string | undefined {
 }
 
 /**
- * The 12-digit accounts other than `own` that an `Allow` statement names as AWS principals (their root, users,
- * roles, sessions or bare ids), sorted. Nothing when `own` is not a 12-digit account id: without it, who is
- * outside cannot be told.
+ * The 12-digit accounts other than `own` and the `trusted` ones (`context/trusted-accounts`) that an `Allow`
+ * statement names as AWS principals (their root, users, roles, sessions or bare ids), sorted. Nothing when `own`
+ * is not a 12-digit account id: without it, who is outside cannot be told.
  */
 export function externalPrincipalAccounts(
   statement: Record<string, unknown>,
   own: string | undefined,
+  trusted: ReadonlySet<string> = new Set(),
 ): string[] {
   const effect = field(statement, 'Effect');
   if (typeof effect !== 'string' || effect.toLowerCase() !== 'allow') return [];
@@ -178,7 +179,7 @@ export function externalPrincipalAccounts(
   const found = new Set<string>();
   for (const value of asList(field(field(statement, 'Principal'), 'AWS')).slice(0, MAX_STATEMENTS)) {
     const account = principalAccount(value);
-    if (account !== undefined && account !== own) found.add(account);
+    if (account !== undefined && account !== own && !trusted.has(account)) found.add(account);
   }
   return [...found].sort();
 }

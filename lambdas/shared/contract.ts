@@ -45,7 +45,13 @@ export const ssmNames = {
   killSwitch: (prefix: string) => `${prefix}/kill-switch`,
   /** StringList of principal ARNs or ARN patterns (`*` wildcard) that remediation never touches. */
   protectedPrincipals: (prefix: string) => `${prefix}/protected-principals`,
+  /** Optional StringList of 12-digit account ids of the organisation (sharing with or trusting them is not exposure). */
+  trustedAccounts: (prefix: string) => `${prefix}/context/trusted-accounts`,
+  /** Optional StringList of CIDRs the organisation's workloads reach AWS from (NAT gateways, VPN egress). */
+  trustedNetworks: (prefix: string) => `${prefix}/context/trusted-networks`,
   ruleMode: (prefix: string, ruleId: string) => `${prefix}/rules/${ruleId}/mode`,
+  /** Optional StringList of ARN patterns whose events the rule ignores (sanctioned automation). */
+  ruleAllowPrincipals: (prefix: string, ruleId: string) => `${prefix}/rules/${ruleId}/allow-principals`,
   ruleThreshold: (prefix: string, ruleId: string) => `${prefix}/rules/${ruleId}/threshold`,
   ruleWindowSeconds: (prefix: string, ruleId: string) => `${prefix}/rules/${ruleId}/window-seconds`,
   /** Blast-radius limit: remediation actions per account per rolling hour; beyond it the circuit opens. */

@@ -139,6 +139,44 @@ describe('parseRuntimeConfig', () => {
     expect(config.problems).toHaveLength(1);
     expect(config.problems[0]?.value).toBe('not-an-arn');
   });
+
+  it('reads trusted accounts, trusted networks and per-rule allowed principals, reporting each bad entry', () => {
+    // Act
+    const config = parseRuntimeConfig(
+      {
+        'context/trusted-accounts': '111122223333, 12345, 444455556666',
+        'context/trusted-networks': '198.51.100.24/32,2001:db8::/32,10.0.0.0/33,not-a-cidr',
+        'rules/a.plain/allow-principals': 'arn:aws:iam::111122223333:role/terraform-apply,terraform',
+      },
+      '/tg',
+      rules,
+    );
+    // Assess
+    expect([...config.context.trustedAccounts]).toEqual(['111122223333', '444455556666']);
+    expect(config.context.trustedNetworks).toEqual(['198.51.100.24/32', '2001:db8::/32']);
+    expect(config.context.isTrustedAddress('198.51.100.24')).toBe(true);
+    expect(config.context.isTrustedAddress('198.51.100.25')).toBe(false);
+    expect(config.context.isTrustedAddress('2001:db8:1::7')).toBe(true);
+    expect(config.rules.get('a.plain')?.allowPrincipals).toEqual([
+      'arn:aws:iam::111122223333:role/terraform-apply',
+    ]);
+    expect(config.rules.get('a.counted')?.allowPrincipals).toBeUndefined();
+    expect(config.problems.map((p) => [p.parameter, p.value])).toEqual([
+      ['/tg/context/trusted-accounts', '12345'],
+      ['/tg/context/trusted-networks', '10.0.0.0/33'],
+      ['/tg/context/trusted-networks', 'not-a-cidr'],
+      ['/tg/rules/a.plain/allow-principals', 'terraform'],
+    ]);
+    expect(config.problems[1]?.reason).toMatch(/at most 32 bits/);
+  });
+
+  it('trusts nothing when no context is configured', () => {
+    // Act
+    const { context } = parseRuntimeConfig({}, '/tg', rules);
+    // Assess
+    expect(context.trustedAccounts.size).toBe(0);
+    expect(context.isTrustedAddress('198.51.100.24')).toBe(false);
+  });
 });
 
 describe('ConfigSource', () => {
@@ -195,20 +233,26 @@ describe('ConfigSource', () => {
   });
 });
 
+/** The parameters a deployment starts with, under a fresh prefix in moto, and a source that never caches. */
+async function deployedParameters() {
+  const ssm = new SSMClient(motoClientConfig());
+  const prefix = `/tg-${Math.random().toString(36).slice(2, 8)}`;
+  for (const p of defaultParameters(prefix, rules, 'arn:aws:iam::123456789012:root')) {
+    await ssm.send(new PutParameterCommand({ Name: p.name, Value: p.value, Type: p.type }));
+  }
+  const source = new ConfigSource({
+    prefix,
+    rules,
+    maxAgeSeconds: 0,
+    fetch: ssmParameterFetcher(ssm, prefix),
+  });
+  return { ssm, prefix, source };
+}
+
 describe('SSM-backed configuration (moto)', () => {
   it('reads the parameters the stack creates and a tuned value without redeploying', async () => {
     // Prepare
-    const ssm = new SSMClient(motoClientConfig());
-    const prefix = `/tg-${Math.random().toString(36).slice(2, 8)}`;
-    for (const p of defaultParameters(prefix, rules, 'arn:aws:iam::123456789012:root')) {
-      await ssm.send(new PutParameterCommand({ Name: p.name, Value: p.value, Type: p.type }));
-    }
-    const source = new ConfigSource({
-      prefix,
-      rules,
-      maxAgeSeconds: 0,
-      fetch: ssmParameterFetcher(ssm, prefix),
-    });
+    const { ssm, prefix, source } = await deployedParameters();
     // Act
     const initial = await source.get();
     await ssm.send(
@@ -235,5 +279,22 @@ describe('SSM-backed configuration (moto)', () => {
     expect(tuned.rules.get('a.counted')?.threshold).toBe(7);
     expect(tuned.killSwitch).toBe(true);
     expect(tuned.rules.get('a.plain')?.mode).toBe('alert');
+  });
+
+  it('reads StringList context and allowlists an operator adds after deployment', async () => {
+    // Prepare
+    const { ssm, prefix, source } = await deployedParameters();
+    const put = (name: string, value: string) =>
+      ssm.send(new PutParameterCommand({ Name: `${prefix}/${name}`, Value: value, Type: 'StringList' }));
+    // Act
+    await put('context/trusted-accounts', '111122223333,444455556666');
+    await put('context/trusted-networks', '198.51.100.24/32');
+    await put('rules/a.plain/allow-principals', 'arn:aws:iam::*:role/terraform-*');
+    const config = await source.get();
+    // Assess
+    expect(config.problems).toEqual([]);
+    expect([...config.context.trustedAccounts]).toEqual(['111122223333', '444455556666']);
+    expect(config.context.isTrustedAddress('198.51.100.24')).toBe(true);
+    expect(config.rules.get('a.plain')?.allowPrincipals).toEqual(['arn:aws:iam::*:role/terraform-*']);
   });
 });

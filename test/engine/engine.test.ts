@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { detectionContext } from '../../lambdas/engine/context';
 import { DetectionEngine } from '../../lambdas/engine/engine';
 import { InMemoryStateStore } from '../../lambdas/engine/state/memory';
 import type { CloudTrailRecord, Rule, RuleSettings } from '../../lambdas/engine/types';
@@ -342,5 +343,111 @@ describe('DetectionEngine thresholds', () => {
     const times = found.map((f) => Date.parse(f.eventTime));
     for (let i = 1; i < times.length; i++)
       expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(300_000);
+  });
+});
+
+describe('DetectionEngine allowed principals and detection context', () => {
+  const terraformSession = (overrides: Partial<CloudTrailRecord> = {}) =>
+    event({
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::111122223333:assumed-role/terraform-apply/run-42',
+        sessionContext: {
+          sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::111122223333:role/terraform-apply' },
+        },
+      },
+      ...overrides,
+    });
+  const allowTerraform: RuleSettings = {
+    mode: 'alert',
+    allowPrincipals: ['arn:aws:iam::*:role/terraform-*'],
+  };
+
+  it('ignores the events of a principal whose role matches allowPrincipals, and only for that rule', async () => {
+    // Prepare
+    const engine = new DetectionEngine([stopLogging, { ...stopLogging, id: 'test.other' }], {
+      state: new InMemoryStateStore(),
+      settings: (rule) => (rule.id === 'test.stop-logging' ? allowTerraform : { mode: 'alert' }),
+    });
+    // Act
+    const allowed = await engine.analyze(terraformSession());
+    const other = await engine.analyze(event({}));
+    // Assess
+    expect(allowed.findings.map((f) => f.ruleId)).toEqual(['test.other']);
+    expect(other.findings.map((f) => f.ruleId).sort()).toEqual(['test.other', 'test.stop-logging']);
+  });
+
+  it('never lets an allow pattern silence the root user', async () => {
+    // Prepare
+    const engine = new DetectionEngine([anyRoot], {
+      state: new InMemoryStateStore(),
+      settings: () => ({ mode: 'alert', allowPrincipals: ['*'] }),
+    });
+    // Act
+    const result = await engine.analyze(
+      event({ userIdentity: { type: 'Root', arn: 'arn:aws:iam::111122223333:root' } }),
+    );
+    // Assess
+    expect(result.findings).toHaveLength(1);
+  });
+
+  it('does not count an allowed principal toward a threshold', async () => {
+    // Prepare
+    const engine = new DetectionEngine([failedLogins], {
+      state: new InMemoryStateStore(),
+      settings: () => ({ mode: 'alert', allowPrincipals: ['arn:aws:iam::111122223333:user/scanner'] }),
+    });
+    const failure = (user: string, second: number) =>
+      event({
+        eventSource: 'signin.amazonaws.com',
+        eventName: 'ConsoleLogin',
+        eventTime: `2026-11-22T10:00:0${second}Z`,
+        sourceIPAddress: '198.51.100.7',
+        userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${user}`, userName: user },
+        responseElements: { ConsoleLogin: 'Failure' },
+      });
+    // Act
+    const findings = [];
+    for (const [i, user] of ['scanner', 'scanner', 'alice', 'bob'].entries()) {
+      findings.push(...(await engine.analyze(failure(user, i))).findings);
+    }
+    findings.push(...(await engine.analyze(failure('carol', 5))).findings);
+    // Assess: only alice, bob and carol count, so the third of them crosses the threshold of 3.
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.eventIds).toEqual([expect.any(String)]);
+    expect(findings[0]?.threshold?.count).toBe(3);
+  });
+
+  it('hands the configured context to predicates and remediation plans', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const shared: Rule = {
+      ...base,
+      id: 'test.shared',
+      match: { eventName: ['ModifySnapshotAttribute'] },
+      predicate: (e, context) => !context?.trustedAccounts.has(String(e.requestParameters?.account)),
+      remediation: (_e, context) => {
+        seen.push(context?.isTrustedAddress('198.51.100.24') ? 'trusted NAT' : 'unknown');
+        return [];
+      },
+    };
+    const context = detectionContext({
+      trustedAccounts: ['444455556666'],
+      trustedNetworks: ['198.51.100.0/24'],
+    });
+    const engine = new DetectionEngine([shared], { state: new InMemoryStateStore(), context: () => context });
+    const share = (account: string) =>
+      event({
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'ModifySnapshotAttribute',
+        requestParameters: { account },
+      });
+    // Act
+    const trusted = await engine.analyze(share('444455556666'));
+    const unknown = await engine.analyze(share('999988887777'));
+    // Assess
+    expect(trusted.findings).toEqual([]);
+    expect(unknown.findings).toHaveLength(1);
+    expect(seen).toEqual(['trusted NAT']);
   });
 });

@@ -1,4 +1,5 @@
-import type { CloudTrailRecord, Rule } from '../../engine/types';
+import { NO_CONTEXT } from '../../engine/context';
+import type { CloudTrailRecord, DetectionContext, Rule } from '../../engine/types';
 import {
   actorLabel,
   clean,
@@ -39,16 +40,21 @@ export function isInstanceCredential(event: CloudTrailRecord): boolean {
  * 3. the source is a public IP address: calls through a VPC endpoint show a private address, and calls AWS makes
  *    show a host name or `AWS Internal`;
  * 4. no VPC endpoint carried the call (`vpcEndpointId` absent);
- * 5. it is not SSM agent plumbing (`ssmmessages`, `ec2messages`).
+ * 5. it is not SSM agent plumbing (`ssmmessages`, `ec2messages`);
+ * 6. the address is not in the operator's trusted networks (`context/trusted-networks`).
  * An instance whose API traffic leaves through a NAT gateway or its own public address also shows a public
- * address: one event cannot tell that address from an attacker's, so such fleets produce findings (see the
- * false positives) until their API calls go through VPC endpoints.
+ * address: one event cannot tell that address from an attacker's, so list NAT gateway addresses as trusted
+ * networks (or route API calls through VPC endpoints).
  */
-export function usedFromPublicAddress(event: CloudTrailRecord): boolean {
+export function usedFromPublicAddress(
+  event: CloudTrailRecord,
+  context: DetectionContext = NO_CONTEXT,
+): boolean {
   return (
     isInstanceCredential(event) &&
     !isAwsServiceActor(event) &&
     isPublicIpAddress(event.sourceIPAddress) &&
+    !context.isTrustedAddress(event.sourceIPAddress as string) &&
     field(event, 'vpcEndpointId') === undefined &&
     !AGENT_CHANNELS.includes(event.eventSource)
   );
@@ -65,7 +71,8 @@ export const rule: Rule = {
     '`ec2-steal-instance-credentials`). Private, shared (100.64.0.0/10), loopback, link-local and reserved ' +
     'addresses, AWS service host names and `AWS Internal` are not public; SSM agent channels (`ssmmessages`, ' +
     '`ec2messages`) are ignored. Stateless, so it cannot know the instance’s own egress address: instances ' +
-    'reaching AWS APIs through a NAT gateway or their own public IP match too. Read-only calls reach EventBridge ' +
+    'reaching AWS APIs through a NAT gateway or their own public IP match too, unless the address is listed in ' +
+    '`context/trusted-networks` (NAT gateway Elastic IPs, VPN egress). Read-only calls reach EventBridge ' +
     'only when the stack forwards all management events (`ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`) or ' +
     'through the poller; attackers start with read-only calls. Agrees with Panther ' +
     'AWS.CloudTrail.IMDSCredentialExfiltration, including on an Amazon-owned source address: an attacker’s own ' +
@@ -109,7 +116,8 @@ export const rule: Rule = {
     '`aws:EC2InstanceSourceVPC` / `aws:EC2InstanceSourcePrivateIPv4` condition on the role so its credentials ' +
     'only work from their instance.',
   falsePositives: [
-    'Instances that call AWS APIs through a NAT gateway or their own public IP instead of VPC endpoints: their egress address is public.',
+    'Instances that call AWS APIs through a NAT gateway or their own public IP instead of VPC endpoints: their ' +
+      'egress address is public. List those addresses in `context/trusted-networks`.',
     'Workloads that copy instance credentials to another host on purpose (bad practice, but it happens).',
   ],
   stratus: ['aws.credential-access.ec2-steal-instance-credentials'],

@@ -1,4 +1,5 @@
-import type { CloudTrailRecord, RemediationStep, Rule } from '../../engine/types';
+import { NO_CONTEXT } from '../../engine/context';
+import type { CloudTrailRecord, DetectionContext, RemediationStep, Rule } from '../../engine/types';
 import {
   actorLabel,
   addedShareTargets,
@@ -15,15 +16,18 @@ import {
  * `all` for `{group: "all"}` (public) and other accounts' ids for `{userId}`, from
  * `requestParameters.createVolumePermission.add.items`. Removals are ignored.
  */
-export function snapshotShareTargets(event: CloudTrailRecord): string[] {
-  return addedShareTargets(event, 'createVolumePermission');
+export function snapshotShareTargets(
+  event: CloudTrailRecord,
+  context: DetectionContext = NO_CONTEXT,
+): string[] {
+  return addedShareTargets(event, 'createVolumePermission', context);
 }
 
-function unshareStep(event: CloudTrailRecord): RemediationStep[] {
+function unshareStep(event: CloudTrailRecord, context: DetectionContext = NO_CONTEXT): RemediationStep[] {
   const snapshotId = requestString(event, 'snapshotId');
   const region = regionOf(event);
   if (snapshotId === undefined || region === undefined) return [];
-  return unshareSnapshotSteps(snapshotId, region, snapshotShareTargets(event));
+  return unshareSnapshotSteps(snapshotId, region, snapshotShareTargets(event, context));
 }
 
 export const rule: Rule = {
@@ -32,8 +36,8 @@ export const rule: Rule = {
   description:
     'A successful `ModifySnapshotAttribute` adding create-volume permission for everyone (`group: all`) or for an ' +
     'account other than the one the snapshot lives in. Whoever it is shared with can create a volume from it in ' +
-    'their own account and read the whole disk. Which accounts are partners cannot be known from one event: ' +
-    'every other account counts (see false positives). Shares with organizations or OUs do not exist for EBS ' +
+    'their own account and read the whole disk. Accounts listed in `context/trusted-accounts` do not count; ' +
+    'every other account does, since one event cannot tell a partner from a stranger. Shares with organizations or OUs do not exist for EBS ' +
     'snapshots; removals are ignored.',
   severity: 'high',
   attack: ['T1537'],
@@ -42,10 +46,10 @@ export const rule: Rule = {
     eventName: ['ModifySnapshotAttribute'],
     errorCode: [{ exists: false }],
   },
-  predicate: (event) => snapshotShareTargets(event).length > 0,
-  summarize: (event) =>
+  predicate: (event, context) => snapshotShareTargets(event, context).length > 0,
+  summarize: (event, context) =>
     `${actorLabel(event)} shared EBS snapshot ${quoted(requestString(event, 'snapshotId'))} ` +
-    `${describeShareTargets(snapshotShareTargets(event))}${fromSource(event)}.`,
+    `${describeShareTargets(snapshotShareTargets(event, context))}${fromSource(event)}.`,
   remediation: unshareStep,
   defaultMode: 'alert',
   runbook:
@@ -58,7 +62,8 @@ export const rule: Rule = {
     '`DisableEbsEncryptionByDefault`, `CopySnapshot`). Enable EBS snapshot Block Public Access to stop public ' +
     'shares account-wide.',
   falsePositives: [
-    'Sharing snapshots with the organization’s backup, disaster-recovery or migration accounts.',
+    'Sharing snapshots with the organization’s backup, disaster-recovery or migration accounts: list them in ' +
+      '`context/trusted-accounts`.',
     'Vendors or partners that receive disk images by design; add them to your runbook, not the rule.',
   ],
   stratus: ['aws.exfiltration.ec2-share-ebs-snapshot'],

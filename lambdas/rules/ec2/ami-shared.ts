@@ -1,4 +1,5 @@
-import type { CloudTrailRecord, RemediationStep, Rule } from '../../engine/types';
+import { NO_CONTEXT } from '../../engine/context';
+import type { CloudTrailRecord, DetectionContext, RemediationStep, Rule } from '../../engine/types';
 import {
   actorLabel,
   addedShareTargets,
@@ -17,15 +18,15 @@ import {
  * `organizationalUnitArn`) are not counted: they almost always name the caller's own organization, which one
  * event cannot confirm. Other attributes (`description`, `productCodes`, ...) and removals are ignored.
  */
-export function imageShareTargets(event: CloudTrailRecord): string[] {
-  return addedShareTargets(event, 'launchPermission');
+export function imageShareTargets(event: CloudTrailRecord, context: DetectionContext = NO_CONTEXT): string[] {
+  return addedShareTargets(event, 'launchPermission', context);
 }
 
-function unshareStep(event: CloudTrailRecord): RemediationStep[] {
+function unshareStep(event: CloudTrailRecord, context: DetectionContext = NO_CONTEXT): RemediationStep[] {
   const imageId = requestString(event, 'imageId');
   const region = regionOf(event);
   if (imageId === undefined || region === undefined) return [];
-  return unshareImageSteps(imageId, region, imageShareTargets(event));
+  return unshareImageSteps(imageId, region, imageShareTargets(event, context));
 }
 
 export const rule: Rule = {
@@ -35,7 +36,8 @@ export const rule: Rule = {
     'A successful `ModifyImageAttribute` adding launch permission for everyone (`group: all`) or for an account ' +
     'other than the image’s own. Whoever it is shared with can launch the image, or copy it, and read everything ' +
     'baked into it: software, configuration, keys and data on its snapshots. Every account other than the ' +
-    'event’s own counts, since which accounts are partners cannot be known from one event. Organization and OU ' +
+    'event’s own and those listed in `context/trusted-accounts` counts, since one event cannot tell a partner ' +
+    'from a stranger. Organization and OU ' +
     'shares, other attributes and removals are not counted.',
   severity: 'high',
   attack: ['T1537'],
@@ -44,10 +46,10 @@ export const rule: Rule = {
     eventName: ['ModifyImageAttribute'],
     errorCode: [{ exists: false }],
   },
-  predicate: (event) => imageShareTargets(event).length > 0,
-  summarize: (event) =>
+  predicate: (event, context) => imageShareTargets(event, context).length > 0,
+  summarize: (event, context) =>
     `${actorLabel(event)} shared AMI ${quoted(requestString(event, 'imageId'))} ` +
-    `${describeShareTargets(imageShareTargets(event))}${fromSource(event)}.`,
+    `${describeShareTargets(imageShareTargets(event, context))}${fromSource(event)}.`,
   remediation: unshareStep,
   defaultMode: 'alert',
   runbook:
@@ -59,7 +61,8 @@ export const rule: Rule = {
     'baked into the image, and review the principal’s other actions (`CreateImage` just before is the ' +
     'exfiltration pattern). Turn on AMI Block Public Access to stop public shares account-wide.',
   falsePositives: [
-    'Golden-image pipelines sharing AMIs with the organization’s workload accounts by account id.',
+    'Golden-image pipelines sharing AMIs with the organization’s workload accounts by account id: list them in ' +
+      '`context/trusted-accounts`.',
     'Marketplace sellers or partners who publish images on purpose.',
   ],
   stratus: ['aws.exfiltration.ec2-share-ami'],

@@ -1,4 +1,5 @@
-import type { CloudTrailRecord, RemediationStep, Rule } from '../../engine/types';
+import { NO_CONTEXT } from '../../engine/context';
+import type { CloudTrailRecord, DetectionContext, RemediationStep, Rule } from '../../engine/types';
 import { policyFingerprint } from '../../remediator/policy-fingerprint';
 import {
   accountOf,
@@ -76,7 +77,7 @@ function pinsGithubSubject(statement: Record<string, unknown>): boolean {
 }
 
 /** Who, beyond the account itself, the trust policy lets in: `anyone`, `any GitHub Actions workflow`, `account N`. */
-export function outsideTrust(event: CloudTrailRecord): string[] {
+export function outsideTrust(event: CloudTrailRecord, context: DetectionContext = NO_CONTEXT): string[] {
   const policy = parsePolicyDocument(trustDocument(event));
   if (policy === undefined) return [];
   const own = accountOf(event);
@@ -84,7 +85,8 @@ export function outsideTrust(event: CloudTrailRecord): string[] {
   for (const statement of statementsOf(policy)) {
     if (allows(statement, 'sts:AssumeRole') && isPublicStatement(statement)) found.add('anyone');
     if (allows(statement, 'sts:AssumeRole')) {
-      for (const account of externalPrincipalAccounts(statement, own)) found.add(`account ${account}`);
+      for (const account of externalPrincipalAccounts(statement, own, context.trustedAccounts))
+        found.add(`account ${account}`);
     }
     const githubTrusted = asList(field(field(statement, 'Principal'), 'Federated')).some(
       (v) => typeof v === 'string' && v.endsWith(`:oidc-provider/${GITHUB_OIDC}`),
@@ -173,8 +175,9 @@ export const rule: Rule = {
     'without a `token.actions.githubusercontent.com:sub` condition naming a repository, which lets any workflow on ' +
     'GitHub assume the role. Only statements that allow `sts:AssumeRole` (or `sts:AssumeRoleWithWebIdentity` for ' +
     'GitHub), directly or through a wildcard or `NotAction`, count. Trust policies are read as JSON or URL-encoded ' +
-    'JSON; a document that cannot be read does not match. Which outside accounts are partners cannot be known from ' +
-    'one event, so every other account counts.',
+    'JSON; a document that cannot be read does not match. Accounts listed in `context/trusted-accounts` (your ' +
+    'organization, known partners) do not count; every other account does, since one event cannot tell a ' +
+    'partner from a stranger.',
   severity: 'high',
   attack: ['T1098.003', 'T1078.004'],
   match: {
@@ -182,14 +185,14 @@ export const rule: Rule = {
     eventName: ['UpdateAssumeRolePolicy', 'CreateRole'],
     errorCode: [{ exists: false }],
   },
-  predicate: (event) => !isAwsServicePrincipal(event) && outsideTrust(event).length > 0,
-  summarize: (event) => {
+  predicate: (event, context) => !isAwsServicePrincipal(event) && outsideTrust(event, context).length > 0,
+  summarize: (event, context) => {
     const role = quoted(requestString(event, 'roleName'));
     const verb =
       event.eventName === 'CreateRole'
         ? `created IAM role ${role}`
         : `changed the trust policy of IAM role ${role}`;
-    return `${actorLabel(event)} ${verb} so that ${describeOutsiders(outsideTrust(event))} can assume it${fromSource(event)}.`;
+    return `${actorLabel(event)} ${verb} so that ${describeOutsiders(outsideTrust(event, context))} can assume it${fromSource(event)}.`;
   },
   remediation: plan,
   defaultMode: 'alert',

@@ -1,4 +1,5 @@
-import type { CloudTrailRecord, RemediationStep, Rule } from '../../engine/types';
+import { NO_CONTEXT } from '../../engine/context';
+import type { CloudTrailRecord, DetectionContext, RemediationStep, Rule } from '../../engine/types';
 import {
   actorLabel,
   asList,
@@ -27,18 +28,21 @@ function snapshotIdentifier(event: CloudTrailRecord): string | undefined {
  * Who a `Modify(DB|DBCluster)SnapshotAttribute` request on the `restore` attribute newly lets restore the
  * snapshot, beyond its own account: `all` (public) and other accounts' ids from `valuesToAdd`.
  */
-export function dbSnapshotShareTargets(event: CloudTrailRecord): string[] {
+export function dbSnapshotShareTargets(
+  event: CloudTrailRecord,
+  context: DetectionContext = NO_CONTEXT,
+): string[] {
   if (isAwsServiceActor(event)) return [];
   if (requestString(event, 'attributeName')?.toLowerCase() !== 'restore') return [];
-  return externalShareTargets(event, asList(field(event, 'requestParameters', 'valuesToAdd')));
+  return externalShareTargets(event, asList(field(event, 'requestParameters', 'valuesToAdd')), context);
 }
 
-function unshareStep(event: CloudTrailRecord): RemediationStep[] {
+function unshareStep(event: CloudTrailRecord, context: DetectionContext = NO_CONTEXT): RemediationStep[] {
   const identifier = snapshotIdentifier(event);
   const region = regionOf(event);
   if (identifier === undefined || region === undefined) return [];
   const snapshotType = isCluster(event) ? 'cluster' : 'instance';
-  return unshareDbSnapshotSteps(identifier, snapshotType, region, dbSnapshotShareTargets(event));
+  return unshareDbSnapshotSteps(identifier, snapshotType, region, dbSnapshotShareTargets(event, context));
 }
 
 export const rule: Rule = {
@@ -47,8 +51,8 @@ export const rule: Rule = {
   description:
     'A successful `ModifyDBSnapshotAttribute` or `ModifyDBClusterSnapshotAttribute` adding `all` (public) or an ' +
     'account other than the snapshot’s own to the `restore` attribute. Whoever it is shared with can restore the ' +
-    'whole database in their account. Which accounts are partners cannot be known from one event: every other ' +
-    'account counts (see false positives). Removals (`valuesToRemove`) are ignored.',
+    'whole database in their account. Accounts listed in `context/trusted-accounts` do not count; every other ' +
+    'account does, since one event cannot tell a partner from a stranger. Removals (`valuesToRemove`) are ignored.',
   severity: 'high',
   attack: ['T1537'],
   match: {
@@ -56,10 +60,10 @@ export const rule: Rule = {
     eventName: ['ModifyDBSnapshotAttribute', 'ModifyDBClusterSnapshotAttribute'],
     errorCode: [{ exists: false }],
   },
-  predicate: (event) => dbSnapshotShareTargets(event).length > 0,
-  summarize: (event) =>
+  predicate: (event, context) => dbSnapshotShareTargets(event, context).length > 0,
+  summarize: (event, context) =>
     `${actorLabel(event)} shared RDS ${isCluster(event) ? 'cluster ' : ''}snapshot ` +
-    `${quoted(snapshotIdentifier(event))} ${describeShareTargets(dbSnapshotShareTargets(event))}${fromSource(event)}.`,
+    `${quoted(snapshotIdentifier(event))} ${describeShareTargets(dbSnapshotShareTargets(event, context))}${fromSource(event)}.`,
   remediation: unshareStep,
   defaultMode: 'alert',
   runbook:

@@ -1,4 +1,5 @@
-import type { CloudTrailRecord, Rule } from '../../engine/types';
+import { NO_CONTEXT } from '../../engine/context';
+import type { CloudTrailRecord, DetectionContext, Rule } from '../../engine/types';
 import { accountOf, actorLabel, field, fromSource, isAwsServicePrincipal, noRemediation } from '../helpers';
 import {
   externalPrincipalAccounts,
@@ -9,14 +10,15 @@ import {
 import { secretName } from './secret-retrieval-burst';
 
 /** `anyone` and `account N` for every outsider the resource policy lets in, `anyone` first. */
-export function outsiders(event: CloudTrailRecord): string[] {
+export function outsiders(event: CloudTrailRecord, context: DetectionContext = NO_CONTEXT): string[] {
   const policy = parsePolicyDocument(field(event, 'requestParameters', 'resourcePolicy'));
   if (policy === undefined) return [];
   const own = accountOf(event);
   const found = new Set<string>();
   for (const statement of statementsOf(policy)) {
     if (isPublicStatement(statement)) found.add('anyone');
-    for (const account of externalPrincipalAccounts(statement, own)) found.add(`account ${account}`);
+    for (const account of externalPrincipalAccounts(statement, own, context.trustedAccounts))
+      found.add(`account ${account}`);
   }
   return [...found].sort((a, b) => (a === 'anyone' ? -1 : b === 'anyone' ? 1 : a.localeCompare(b)));
 }
@@ -29,8 +31,8 @@ export const rule: Rule = {
     '`Principal: "*"` (or `AWS: "*"`, or any `NotPrincipal`) without a condition pinning known callers or ' +
     'networks, or an AWS principal in another 12-digit account. Either lets the outsider read the secret with ' +
     'their own credentials, a quiet exfiltration and persistence path that survives every credential rotation in ' +
-    'this account. Which outside accounts are partners cannot be known from one event, so every other account ' +
-    'counts. Policies are read as JSON or URL-encoded JSON; one that cannot be read does not match.',
+    'this account. Accounts listed in `context/trusted-accounts` do not count; every other account does, since ' +
+    'one event cannot tell a partner from a stranger. Policies are read as JSON or URL-encoded JSON; one that cannot be read does not match.',
   severity: 'high',
   attack: ['T1537', 'T1098'],
   match: {
@@ -38,9 +40,9 @@ export const rule: Rule = {
     eventName: ['PutResourcePolicy'],
     errorCode: [{ exists: false }],
   },
-  predicate: (event) => !isAwsServicePrincipal(event) && outsiders(event).length > 0,
-  summarize: (event) => {
-    const who = outsiders(event);
+  predicate: (event, context) => !isAwsServicePrincipal(event) && outsiders(event, context).length > 0,
+  summarize: (event, context) => {
+    const who = outsiders(event, context);
     const shown = who.slice(0, 3).join(', ') + (who.length > 3 ? ` and ${who.length - 3} more` : '');
     return `${actorLabel(event)} let ${shown} read secret ${secretName(event)}${fromSource(event)}.`;
   },

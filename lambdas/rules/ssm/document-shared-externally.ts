@@ -1,4 +1,5 @@
-import type { CloudTrailRecord, Rule } from '../../engine/types';
+import { NO_CONTEXT } from '../../engine/context';
+import type { CloudTrailRecord, DetectionContext, Rule } from '../../engine/types';
 import {
   actorLabel,
   asList,
@@ -13,10 +14,10 @@ import {
 } from '../helpers';
 
 /** Who the call added: `all` (public) and accounts other than the event's own. */
-function addedTargets(event: CloudTrailRecord): string[] {
+function addedTargets(event: CloudTrailRecord, context: DetectionContext = NO_CONTEXT): string[] {
   const type = requestString(event, 'permissionType');
   if (type !== undefined && type !== 'Share') return [];
-  return externalShareTargets(event, asList(field(event, 'requestParameters', 'accountIdsToAdd')));
+  return externalShareTargets(event, asList(field(event, 'requestParameters', 'accountIdsToAdd')), context);
 }
 
 export const rule: Rule = {
@@ -25,8 +26,8 @@ export const rule: Rule = {
   description:
     'A successful `ModifyDocumentPermission` shared a Systems Manager document with everyone (`All`) or with ' +
     'another AWS account. Documents often embed scripts, internal host names and sometimes credentials; a public ' +
-    'document can be read and run by any AWS account. Accounts other than the event’s own all count: partners ' +
-    'cannot be told from strangers in one event.',
+    'document can be read and run by any AWS account. Accounts other than the event’s own and those listed in ' +
+    '`context/trusted-accounts` all count: partners cannot be told from strangers in one event.',
   severity: 'medium',
   attack: ['T1537', 'T1567'],
   match: {
@@ -34,10 +35,10 @@ export const rule: Rule = {
     eventName: ['ModifyDocumentPermission'],
     errorCode: [{ exists: false }],
   },
-  predicate: (event) => !isAwsServicePrincipal(event) && addedTargets(event).length > 0,
-  summarize: (event) =>
+  predicate: (event, context) => !isAwsServicePrincipal(event) && addedTargets(event, context).length > 0,
+  summarize: (event, context) =>
     `${actorLabel(event)} shared SSM document ${quoted(requestString(event, 'name'))} ` +
-    `${describeShareTargets(addedTargets(event))}${fromSource(event)}.`,
+    `${describeShareTargets(addedTargets(event, context))}${fromSource(event)}.`,
   remediation: noRemediation,
   defaultMode: 'alert',
   runbook:
