@@ -34,26 +34,26 @@ describe('trailguard rules show', () => {
 
   it('prints the rule as JSON with its pattern, runbook and disagreements when asked for json', async () => {
     // Act
-    const { code, out } = await runCli('rules', 'show', 'root.account-used', '--format', 'json');
+    const { code, out } = await runCli('rules', 'show', 'account.region-enabled', '--format', 'json');
 
     // Assess
     expect(code).toBe(0);
     const shown = JSON.parse(out) as Record<string, unknown>;
     expect(shown).toMatchObject({
-      id: 'root.account-used',
-      severity: 'high',
+      id: 'account.region-enabled',
+      severity: 'medium',
       mode: 'alert',
       remediation: false,
       predicate: true,
       threshold: null,
       sequence: null,
-      match: getRule('root.account-used')?.match,
+      match: getRule('account.region-enabled')?.match,
       references: {
-        disagreements: [{ panther: 'AWS.Root.Activity', test: 'Root Read-Only Enumeration' }],
+        disagreements: [{ panther: 'AWS.CloudTrail.EnableRegion', test: 'EnableRegion' }],
       },
     });
-    expect(shown.runbook).toBe(getRule('root.account-used')?.runbook);
-    expect(shown.falsePositives).toEqual(getRule('root.account-used')?.falsePositives);
+    expect(shown.runbook).toBe(getRule('account.region-enabled')?.runbook);
+    expect(shown.falsePositives).toEqual(getRule('account.region-enabled')?.falsePositives);
   });
 
   it('describes a sequence rule with its first step', () => {

@@ -57,10 +57,10 @@ export function stopLogging(eventTime: string): CloudTrailRecord {
   };
 }
 
-/** A root `ListAccessKeys`: high. */
+/** A root `CreateTags` denied by an SCP: high (root.account-used; root's read-only calls are only medium). */
 export function rootCall(eventTime: string): CloudTrailRecord {
   return {
-    ...loadFixture('root.account-used', 'positive', 'read-only-list-access-keys'),
+    ...loadFixture('root.account-used', 'positive', 'write-denied-by-scp'),
     eventID: eventId(),
     eventTime,
   };

@@ -3,6 +3,7 @@ import { rule as amiShared } from './ami-shared';
 import { rule as instanceConnectFanOut } from './instance-connect-fan-out';
 import { rule as passwordDataBurst } from './password-data-burst';
 import { rule as securityGroupOpenToWorld } from './security-group-open-to-world';
+import { rule as securityGroupWebPortOpenToWorld } from './security-group-web-port-open-to-world';
 import { rule as serialConsoleAccess } from './serial-console-access';
 import { rule as trafficMirroringChanged } from './traffic-mirroring-changed';
 import { rule as unusualInstanceLaunch } from './unusual-instance-launch';
@@ -15,6 +16,7 @@ export const rules: readonly Rule[] = [
   instanceConnectFanOut,
   passwordDataBurst,
   securityGroupOpenToWorld,
+  securityGroupWebPortOpenToWorld,
   serialConsoleAccess,
   trafficMirroringChanged,
   unusualInstanceLaunch,

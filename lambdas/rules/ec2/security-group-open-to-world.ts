@@ -1,4 +1,4 @@
-import type { CloudTrailRecord, RemediationStep, Rule } from '../../engine/types';
+import type { CloudTrailRecord, EventPattern, RemediationStep, Rule } from '../../engine/types';
 import {
   actorLabel,
   boolOf,
@@ -93,7 +93,42 @@ export function worldIngress(event: CloudTrailRecord): WorldIngress[] {
   });
 }
 
-function describe(permission: WorldIngress): string {
+/** A successful `AuthorizeSecurityGroupIngress`; the predicates read what it opened. */
+export const INGRESS_AUTHORIZED: EventPattern = {
+  eventSource: ['ec2.amazonaws.com'],
+  eventName: ['AuthorizeSecurityGroupIngress'],
+  errorCode: [{ exists: false }],
+};
+
+/**
+ * The ports AWS Security Hub control EC2.18 authorises for unrestricted ingress by default
+ * (`authorizedTcpPorts`: 80 and 443, TCP only).
+ */
+export const WEB_PORTS: readonly number[] = [80, 443];
+
+/**
+ * True when a world-open permission covers only TCP 80 or only TCP 443 (`-1`, other protocols, missing ports and
+ * ranges such as `0-65535` or `80-443` reach other ports). Each permission names one range, so a request opening
+ * 80 and 443 carries two web-only permissions.
+ */
+export function isWebPortOnly(permission: WorldIngress): boolean {
+  const { protocol, fromPort, toPort } = permission;
+  if (protocol !== 'tcp' && protocol !== '6') return false;
+  return fromPort !== undefined && fromPort === toPort && WEB_PORTS.includes(fromPort);
+}
+
+/** The world-open permissions of the event that reach more than TCP 80/443: this rule's. */
+export function nonWebWorldIngress(event: CloudTrailRecord): WorldIngress[] {
+  return worldIngress(event).filter((p) => !isWebPortOnly(p));
+}
+
+/** The world-open permissions of the event limited to TCP 80/443: `ec2.security-group-web-port-open-to-world`'s. */
+export function webWorldIngress(event: CloudTrailRecord): WorldIngress[] {
+  return worldIngress(event).filter(isWebPortOnly);
+}
+
+/** `0.0.0.0/0 on tcp port 22`, `::/0 on all traffic`, for summaries and step descriptions. */
+export function describeIngress(permission: WorldIngress): string {
   const cidr = clean(permission.cidr, 64) ?? 'the internet';
   const protocol = clean(permission.protocol, 16);
   if (protocol === undefined || protocol === '-1' || protocol === 'all') return `${cidr} on all traffic`;
@@ -108,20 +143,20 @@ export const rule: Rule = {
   title: 'Security group opened to the internet',
   description:
     'A successful `AuthorizeSecurityGroupIngress` allowed inbound traffic from every address: an IPv4 or IPv6 ' +
-    'range with prefix length 0 (`0.0.0.0/0`, `::/0`), in any of the request or response shapes CloudTrail logs. ' +
-    'Any port counts, including 80 and 443. Not covered: `ModifySecurityGroupRules` (its request does not say ' +
-    'whether the rule is ingress or egress) and prefix lists or referenced groups that are themselves open.',
+    'range with prefix length 0 (`0.0.0.0/0`, `::/0`), in any of the request or response shapes CloudTrail logs, ' +
+    'on a port other than TCP 80 and 443. Permissions limited to TCP 80 or 443, the ports AWS Security Hub ' +
+    'control EC2.18 authorises for unrestricted ingress by default, are `ec2.security-group-web-port-open-to-world` ' +
+    '(low); a permission that reaches other ports as well (protocol `-1`, a range such as `0-65535` or `80-443`, ' +
+    'UDP 443) still counts here, and a call opening 443 and 22 counts here for the 22 part only (summary and ' +
+    'remediation name only the non-web permissions). Not covered: `ModifySecurityGroupRules` (its request does ' +
+    'not say whether the rule is ingress or egress) and prefix lists or referenced groups that are themselves open.',
   severity: 'high',
   attack: ['T1562.007'],
-  match: {
-    eventSource: ['ec2.amazonaws.com'],
-    eventName: ['AuthorizeSecurityGroupIngress'],
-    errorCode: [{ exists: false }],
-  },
-  predicate: (event) => worldIngress(event).length > 0,
+  match: INGRESS_AUTHORIZED,
+  predicate: (event) => nonWebWorldIngress(event).length > 0,
   summarize: (event) => {
-    const open = worldIngress(event);
-    const shown = open.slice(0, 3).map(describe).join(', ');
+    const open = nonWebWorldIngress(event);
+    const shown = open.slice(0, 3).map(describeIngress).join(', ');
     const more = open.length > 3 ? ` and ${open.length - 3} more` : '';
     const group = requestString(event, 'groupId') ?? requestString(event, 'groupName');
     return (
@@ -132,7 +167,8 @@ export const rule: Rule = {
   /*
    * Revoke exactly the rules the call created that are open to the world, by the rule ids in
    * `responseElements.securityGroupRuleSet` (older events without them get no step: revoking by description could
-   * hit a rule that existed before). The group's other rules, and narrower rules from the same call, stay.
+   * hit a rule that existed before). The group's other rules, narrower rules from the same call and world-open
+   * rules limited to TCP 80/443 (reported by ec2.security-group-web-port-open-to-world, never revoked) stay.
    */
   remediation: (event) => {
     const region = regionOf(event);
@@ -145,7 +181,9 @@ export const rule: Rule = {
       const cidr = [stringAt(created, 'cidrIpv4'), stringAt(created, 'cidrIpv6')].find(isWorldCidr);
       if (cidr === undefined || groupId === undefined || ruleId === undefined) continue;
       if (!/^sg-[0-9a-f]{8,17}$/.test(groupId) || !/^sgr-[0-9a-f]{8,17}$/.test(ruleId)) continue;
-      steps.push(revokeIngressRuleStep(groupId, ruleId, region, describe(ingress(cidr, created))));
+      const permission = ingress(cidr, created);
+      if (isWebPortOnly(permission)) continue;
+      steps.push(revokeIngressRuleStep(groupId, ruleId, region, describeIngress(permission)));
       if (steps.length >= MAX_STEPS_PER_KIND) break;
     }
     return steps;
@@ -155,14 +193,17 @@ export const rule: Rule = {
     'A security group now accepts traffic from anywhere. Find what uses the group (`DescribeNetworkInterfaces` ' +
     'filtered by `group-id`) and what listens on the opened ports: SSH (22), RDP (3389) and database ports open ' +
     'to the world are rarely intended and are scanned within minutes. Confirm with the owner whether it was ' +
-    'planned (a public load balancer on 80/443 usually is). Investigate inbound connections with VPC Flow Logs ' +
+    'planned (ports 80/443 alone are reported at low severity by ec2.security-group-web-port-open-to-world; a ' +
+    'wide range or all traffic is not a web server). Investigate inbound connections with VPC Flow Logs ' +
     'and, for instances, their logs. Respond: revoke the rule (`RevokeSecurityGroupIngress` with the ' +
     '`securityGroupRuleId` from the event) or narrow it to known addresses, prefer Session Manager or EC2 ' +
     'Instance Connect over open SSH/RDP, and review what the actor changed alongside. In `enforce` mode ' +
-    'TrailGuard revokes exactly the world-open rules the event created (by rule id, not the whole group); the ' +
-    'default is alert because public load balancers are opened this way on purpose.',
+    'TrailGuard revokes exactly the world-open rules the event created other than TCP 80/443 ones (by rule id, ' +
+    'not the whole group); the default is alert because services on other ports (mail, VPN, game or custom ' +
+    'public endpoints) are sometimes opened this way on purpose.',
   falsePositives: [
-    'Public-facing load balancers, web servers or CDN origins deliberately open on 80/443.',
+    'Public services on ports other than 80/443 (SMTP, VPN endpoints, custom TCP or UDP listeners), or a web ' +
+      'server opened with a port range or all traffic instead of 80/443 alone.',
     'Short-lived test environments opened by their owners.',
   ],
   stratus: ['aws.exfiltration.ec2-security-group-open-port-22-ingress'],

@@ -7,6 +7,7 @@ import { rule as backdoorUserChain } from './backdoor-user-chain';
 import { rule as changedWithS3Browser } from './changed-with-s3-browser';
 import { rule as compromisedKeyQuarantinePolicy } from './compromised-key-quarantine-policy';
 import { rule as loginProfileForAnotherUser } from './login-profile-for-another-user';
+import { rule as loginProfileSetByNamesakeSession } from './login-profile-set-by-namesake-session';
 import { rule as mfaDeviceDeactivated } from './mfa-device-deactivated';
 import { rule as oidcProviderChanged } from './oidc-provider-changed';
 import { rule as passwordPolicyWeakened } from './password-policy-weakened';
@@ -24,6 +25,7 @@ export const rules: readonly Rule[] = [
   changedWithS3Browser,
   compromisedKeyQuarantinePolicy,
   loginProfileForAnotherUser,
+  loginProfileSetByNamesakeSession,
   mfaDeviceDeactivated,
   oidcProviderChanged,
   passwordPolicyWeakened,

@@ -1,4 +1,4 @@
-import type { Rule } from '../../engine/types';
+import type { CloudTrailRecord, EventPattern, Rule } from '../../engine/types';
 import {
   actorLabel,
   actsOnAnotherUser,
@@ -6,12 +6,56 @@ import {
   deleteLoginProfileStep,
   field,
   fromSource,
+  identityType,
   isIamName,
   quarantineActor,
   quoted,
   requestString,
   revokeActorSessions,
+  sameIamName,
+  stringAt,
 } from '../helpers';
+
+/** A successful `CreateLoginProfile` or `UpdateLoginProfile` that names its target user. */
+export const LOGIN_PROFILE_SET: EventPattern = {
+  eventSource: ['iam.amazonaws.com'],
+  eventName: ['CreateLoginProfile', 'UpdateLoginProfile'],
+  errorCode: [{ exists: false }],
+  requestParameters: { userName: [{ exists: true }] },
+};
+
+/** `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`: the session name is the last segment. */
+const ASSUMED_ROLE_SESSION_ARN =
+  /^arn:[a-z-]{1,32}:sts::[^:/]{0,64}:assumed-role\/[^/]{1,128}\/([^/]{1,128})$/;
+
+/**
+ * True when the actor is an assumed-role session whose name (the last segment of its ARN) equals the target
+ * `requestParameters.userName`, compared case-insensitively. The session name is chosen by whoever called
+ * `AssumeRole`, so this is a hint that a person reset their own IAM user's password through a role, never proof.
+ */
+export function sessionNamedAfterTarget(event: CloudTrailRecord): boolean {
+  if (identityType(event) !== 'AssumedRole') return false;
+  const target = requestString(event, 'userName');
+  const arn = stringAt(event, 'userIdentity', 'arn');
+  const session = arn === undefined ? undefined : ASSUMED_ROLE_SESSION_ARN.exec(arn)?.[1];
+  return target !== undefined && session !== undefined && sameIamName(session, target);
+}
+
+/** Describes the call for a summary: `created a console password for IAM user "bob" (reset required ...)`. */
+export function describeLoginProfileChange(event: CloudTrailRecord): string {
+  const verb =
+    event.eventName === 'CreateLoginProfile' ? 'created a console password' : 'changed the console password';
+  const reset =
+    boolOf(field(event, 'requestParameters', 'passwordResetRequired')) === true
+      ? ' (reset required at next sign-in)'
+      : '';
+  return `${verb} for IAM user ${quoted(requestString(event, 'userName'))}${reset}`;
+}
+
+/** Another user's password, set by anyone but a role session named after that user. */
+function setsAnotherUsersPassword(event: CloudTrailRecord): boolean {
+  return actsOnAnotherUser(event) && !sessionNamedAfterTarget(event);
+}
 
 export const rule: Rule = {
   id: 'iam.login-profile-for-another-user',
@@ -19,32 +63,18 @@ export const rule: Rule = {
   description:
     'A successful `CreateLoginProfile` or `UpdateLoginProfile` set the console password of a user other than the ' +
     'caller: whoever sets a password can sign in as that user. For an IAM user the names are compared ' +
-    'case-insensitively; a role session, federated user or root is never the target user. This disagrees on ' +
-    'purpose with Panther AWS.CloudTrail.LoginProfileCreatedOrModified, which treats a role session whose name ' +
-    'equals the target user as "changing their own password": the session name is chosen by whoever calls ' +
-    '`AssumeRole`, so trusting it would let an attacker evade by naming the session after the victim. Setting a ' +
-    'password with `passwordResetRequired: true` still counts: the caller knows the temporary password and can ' +
-    'sign in first.',
+    'case-insensitively; a federated user or root is never the target user. An assumed-role session whose name ' +
+    '(the last segment of `arn:aws:sts::<account>:assumed-role/<role>/<session>`) equals the target user name, ' +
+    'case-insensitively, is left to `iam.login-profile-set-by-namesake-session` (medium): that is usually a person ' +
+    'resetting their own IAM user’s password through a role, as Panther ' +
+    'AWS.CloudTrail.LoginProfileCreatedOrModified also judges, but the session name is chosen by whoever calls ' +
+    '`AssumeRole`, so it is still reported, only at a lower severity. Setting a password with ' +
+    '`passwordResetRequired: true` still counts: the caller knows the temporary password and can sign in first.',
   severity: 'high',
   attack: ['T1098', 'T1078.004'],
-  match: {
-    eventSource: ['iam.amazonaws.com'],
-    eventName: ['CreateLoginProfile', 'UpdateLoginProfile'],
-    errorCode: [{ exists: false }],
-    requestParameters: { userName: [{ exists: true }] },
-  },
-  predicate: actsOnAnotherUser,
-  summarize: (event) => {
-    const verb =
-      event.eventName === 'CreateLoginProfile'
-        ? 'created a console password'
-        : 'changed the console password';
-    const reset =
-      boolOf(field(event, 'requestParameters', 'passwordResetRequired')) === true
-        ? ' (reset required at next sign-in)'
-        : '';
-    return `${actorLabel(event)} ${verb} for IAM user ${quoted(requestString(event, 'userName'))}${reset}${fromSource(event)}.`;
-  },
+  match: LOGIN_PROFILE_SET,
+  predicate: setsAnotherUsersPassword,
+  summarize: (event) => `${actorLabel(event)} ${describeLoginProfileChange(event)}${fromSource(event)}.`,
   /*
    * Quarantine the actor and revoke its role's sessions; then delete the password it set, which only runs if an
    * operator enabled iam.delete-login-profile (a deleted password cannot be restored, and help-desk resets are
@@ -55,7 +85,7 @@ export const rule: Rule = {
     return [
       ...quarantineActor(event, 'it set the console password of another user'),
       ...revokeActorSessions(event, 'it set the console password of another user'),
-      ...(isIamName(target) && actsOnAnotherUser(event)
+      ...(isIamName(target) && setsAnotherUsersPassword(event)
         ? [deleteLoginProfileStep(target, 'another principal just set this password')]
         : []),
     ];
@@ -82,12 +112,5 @@ export const rule: Rule = {
   references: {
     panther: ['AWS.CloudTrail.LoginProfileCreatedOrModified'],
     sigma: ['AWS User Login Profile Was Modified'],
-    disagreements: [
-      {
-        panther: 'AWS.CloudTrail.LoginProfileCreatedOrModified',
-        test: 'ChangeOwnPassword',
-        reason: 'a role session name is chosen by the caller and cannot prove the caller is the target user',
-      },
-    ],
   },
 };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isWorldCidr, rule, worldIngress } from '../../../lambdas/rules/ec2/security-group-open-to-world';
+import {
+  isWebPortOnly,
+  isWorldCidr,
+  rule,
+  worldIngress,
+} from '../../../lambdas/rules/ec2/security-group-open-to-world';
 import { counts, loadFixture } from '../support';
 
 const ID = 'ec2.security-group-open-to-world';
@@ -81,5 +86,82 @@ describe('ec2.security-group-open-to-world', () => {
     event.responseElements = { _return: true };
     // Assess
     expect(rule.remediation?.(event)).toEqual([]);
+  });
+
+  it('does not count a world-open permission when it covers only tcp 80 or 443, over IPv4 and IPv6', () => {
+    // Prepare
+    const https = loadFixture(ID, 'negative', 'https-open-to-ipv4-world');
+    const web = loadFixture(ID, 'negative', 'http-and-https-open-to-ipv4-and-ipv6-world');
+
+    // Act
+    const verdicts = [counts(rule, https), counts(rule, web)];
+
+    // Assess: ec2.security-group-web-port-open-to-world reports them.
+    expect(worldIngress(web)).toHaveLength(4);
+    expect(verdicts).toEqual([false, false]);
+  });
+
+  it('counts a world-open permission when its range, protocol or transport reaches beyond tcp 80/443', () => {
+    // Prepare
+    const range = loadFixture(ID, 'positive', 'port-range-including-web-ports');
+    const udp = loadFixture(ID, 'positive', 'udp-443-open-to-ipv6-world');
+    const all = loadFixture(ID, 'positive', 'all-traffic-open-to-ipv6-world');
+    const httpToHttps = loadFixture(ID, 'negative', 'https-open-to-ipv4-world');
+    httpToHttps.requestParameters = {
+      groupId: 'sg-0b7e4c2a9d1f3e586',
+      ipProtocol: 'tcp',
+      fromPort: 80,
+      toPort: 443,
+      cidrIp: '0.0.0.0/0',
+    };
+    httpToHttps.responseElements = null;
+
+    // Act
+    const verdicts = [range, udp, all, httpToHttps].map((event) => counts(rule, event));
+
+    // Assess
+    expect(verdicts).toEqual([true, true, true, true]);
+  });
+
+  it('treats a permission as web-only when it is tcp (by name or number 6) on exactly port 80 or 443', () => {
+    // Assess
+    expect(isWebPortOnly({ cidr: '0.0.0.0/0', protocol: 'tcp', fromPort: 443, toPort: 443 })).toBe(true);
+    expect(isWebPortOnly({ cidr: '::/0', protocol: '6', fromPort: 80, toPort: 80 })).toBe(true);
+    expect(isWebPortOnly({ cidr: '0.0.0.0/0', protocol: 'tcp', fromPort: 80, toPort: 443 })).toBe(false);
+    expect(isWebPortOnly({ cidr: '0.0.0.0/0', protocol: 'tcp', fromPort: 443 })).toBe(false);
+    expect(isWebPortOnly({ cidr: '0.0.0.0/0', protocol: 'tcp' })).toBe(false);
+    expect(isWebPortOnly({ cidr: '0.0.0.0/0', protocol: 'udp', fromPort: 443, toPort: 443 })).toBe(false);
+    expect(isWebPortOnly({ cidr: '0.0.0.0/0', protocol: '-1' })).toBe(false);
+  });
+
+  it('names and revokes only the non-web permissions when one call opens 443 and 22', () => {
+    // Prepare
+    const event = loadFixture(ID, 'positive', 'ssh-and-https-open-to-world');
+
+    // Act
+    const summary = rule.summarize(event);
+    const plan = rule.remediation?.(event);
+
+    // Assess
+    expect(counts(rule, event)).toBe(true);
+    expect(summary).toContain('(0.0.0.0/0 on tcp port 22)');
+    expect(summary).not.toContain('443');
+    expect(plan?.map((s) => [s.action, s.params])).toEqual([
+      [
+        'ec2.revoke-security-group-ingress',
+        { groupId: 'sg-0e1f2a3b4c5d6e7f8', ruleId: 'sgr-0f9e8d7c6b5a4f3e2', region: 'eu-west-1' },
+      ],
+    ]);
+  });
+
+  it('plans no revocation when every world-open rule the call created is on tcp 80/443', () => {
+    // Prepare
+    const event = loadFixture(ID, 'negative', 'http-and-https-open-to-ipv4-and-ipv6-world');
+
+    // Act
+    const plan = rule.remediation?.(event);
+
+    // Assess
+    expect(plan).toEqual([]);
   });
 });
