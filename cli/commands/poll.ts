@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { NO_CONTEXT } from '../../lambdas/engine/context';
 import { DetectionEngine } from '../../lambdas/engine/engine';
 import { InMemoryStateStore } from '../../lambdas/engine/state/memory';
 import type { CloudTrailRecord, Finding } from '../../lambdas/engine/types';
@@ -15,6 +16,7 @@ import { realClock, TokenBucket } from '../../lambdas/poller/token-bucket';
 import { catalog } from '../../lambdas/rules';
 import type { Log } from '../../lambdas/shared/log';
 import { cleanText } from '../../lambdas/shared/text';
+import { configOption } from '../config/config-file';
 import { type Command, UsageError } from '../types';
 import { clientConfig, defaultRegion, OPS_AWS_OPTIONS } from './ops-aws';
 
@@ -32,6 +34,8 @@ options:
                        Username=alice (keys: EventId, EventName, ReadOnly, Username, ResourceType, ResourceName,
                        EventSource, AccessKeyId)
   --format <f>         table | json (default: table)
+  --config <file>      run-time settings as in SSM (trusted accounts and networks, allowed principals, modes,
+                       thresholds), in the format of trailguard scan --config
   --profile NAME       named profile from your AWS config and credentials files
   --endpoint-url URL   send every AWS call to this endpoint (an emulator)
 
@@ -101,8 +105,10 @@ export const poll: Command = {
         since: { type: 'string' },
         lookup: { type: 'string' },
         format: { type: 'string', default: 'table' },
+        config: { type: 'string' },
       },
     });
+    const loaded = configOption(values.config, catalog);
     if (values.format !== 'table' && values.format !== 'json') {
       throw new UsageError(`--format must be table or json, got "${values.format}"`);
     }
@@ -134,7 +140,12 @@ export const poll: Command = {
       }
       return client;
     };
-    const engine = new DetectionEngine(catalog, { state: new InMemoryStateStore() });
+    // As the deployed analyzer would: each rule's default mode, or what the --config file sets.
+    const engine = new DetectionEngine(catalog, {
+      state: new InMemoryStateStore(),
+      settings: (rule) => loaded?.config.rules.get(rule.id) ?? { mode: rule.defaultMode },
+      context: () => loaded?.config.context ?? NO_CONTEXT,
+    });
     const findings: { finding: Finding }[] = [];
     const analyse = async (records: CloudTrailRecord[]) => {
       for (const record of records) {

@@ -3,6 +3,8 @@ import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../../lambdas/engine/types';
+import { catalog } from '../../lambdas/rules';
+import { configOption } from '../config/config-file';
 import { expandInputs } from '../scan/inputs';
 import { createWriter, FORMATS, type ScanFormat, type Sink } from '../scan/output/writers';
 import { StderrReporter } from '../scan/report';
@@ -34,6 +36,10 @@ options:
   --until <time>        only events before this time
   --ignore-thresholds   report every event that matches a threshold or sequence rule's pattern (hunting)
   --fail-on <s>         exit 2 when a finding at or above this severity exists (for CI)
+  --config <file>       run-time settings as the Lambdas read them from SSM: trusted accounts and networks, allowed
+                        principals, modes, thresholds. A JSON object of parameter names relative to the prefix
+                        ({"context/trusted-accounts": "111122223333"}) or the output of
+                        aws ssm get-parameters-by-path --path /trailguard --recursive
   --workers <n>         parser threads (default: one per core for many files; 0 parses on the main thread)
 
 exit codes: 0 scan complete (and no finding at or above --fail-on); 1 an input could not be read at all (the rest
@@ -124,6 +130,7 @@ export const scan: Command = {
         'ignore-thresholds': { type: 'boolean', default: false },
         'fail-on': { type: 'string' },
         workers: { type: 'string' },
+        config: { type: 'string' },
       },
     });
     if (positionals.length === 0) throw new UsageError('give at least one file, directory or - (stdin)');
@@ -157,6 +164,7 @@ export const scan: Command = {
       throw error;
     }
     if (rules.length === 0) throw new UsageError('no rule left to run after --rules and --min-severity');
+    const config = configOption(values.config, catalog);
     if (positionals.includes('-') && stdin === undefined)
       throw new UsageError('- given but there is no stdin');
 
@@ -183,6 +191,7 @@ export const scan: Command = {
         inputs: await expandInputs(positionals),
         rules,
         ignoreThresholds: values['ignore-thresholds'],
+        config,
         since,
         until,
         workers,

@@ -6,6 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Rule } from '../../lambdas/engine/types';
+import { catalog } from '../../lambdas/rules';
+import { ConfigFileError, type LoadedConfig, loadConfigFile } from '../config/config-file';
 
 /** The repository root (this file is `cli/conformance/corpus.ts`). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -223,16 +226,26 @@ export interface KnownBenignFinding {
   /** The benign file (without `.json`) whose events raise it. */
   readonly scenario: string;
   readonly reason: string;
+  /**
+   * Whether the finding is still expected with the set's `config.json` (the organisation's tuning), and why the
+   * tuning does not (or should not) remove it. Absent: the tuning removes it.
+   */
+  readonly tuned?: string;
 }
 
 export interface BenignSet {
   readonly dir: string;
   readonly files: readonly { name: string; events: readonly unknown[] }[];
   readonly known: readonly KnownBenignFinding[];
+  /** `<dir>/config.json`: the settings the organisation in the set would deploy (trusted accounts, allowlists). */
+  readonly config?: LoadedConfig;
 }
 
-/** The benign set: `<dir>/events/*.json` and the accepted findings in `<dir>/known-findings.json` (optional). */
-export function loadBenignSet(dir: string): BenignSet {
+/**
+ * The benign set: `<dir>/events/*.json`, the accepted findings in `<dir>/known-findings.json` (optional) and the
+ * organisation's settings in `<dir>/config.json` (optional, the `--config` format).
+ */
+export function loadBenignSet(dir: string, rules: readonly Rule[] = catalog): BenignSet {
   const knownPath = join(dir, 'known-findings.json');
   const raw = existsSync(knownPath) ? readJson(knownPath) : [];
   if (!Array.isArray(raw)) throw new CorpusError(`${knownPath}: expected a JSON array`);
@@ -245,7 +258,25 @@ export function loadBenignSet(dir: string): BenignSet {
     ) {
       throw new CorpusError(`${knownPath}[${i}]: expected {ruleId, scenario, reason}`);
     }
-    return { ruleId: entry.ruleId, scenario: entry.scenario, reason: entry.reason };
+    if (entry.tuned !== undefined && typeof entry.tuned !== 'string') {
+      throw new CorpusError(
+        `${knownPath}[${i}]: "tuned" must be a string (why the tuning leaves the finding)`,
+      );
+    }
+    return {
+      ruleId: entry.ruleId,
+      scenario: entry.scenario,
+      reason: entry.reason,
+      ...(typeof entry.tuned === 'string' ? { tuned: entry.tuned } : {}),
+    };
   });
-  return { dir, files: readRecordFiles(join(dir, 'events')), known };
+  const configPath = join(dir, 'config.json');
+  let config: LoadedConfig | undefined;
+  try {
+    config = existsSync(configPath) ? loadConfigFile(configPath, rules) : undefined;
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new CorpusError(error.message);
+    throw error;
+  }
+  return { dir, files: readRecordFiles(join(dir, 'events')), known, ...(config ? { config } : {}) };
 }

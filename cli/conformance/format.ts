@@ -2,6 +2,7 @@
  * The conformance report as text for people. Pure: report in, lines out.
  */
 import { SEVERITIES } from '../../lambdas/engine/types';
+import { ABOVE_LOW } from './benign';
 import type { PantherRowResult } from './panther';
 import type { ConformanceReport, TargetResult } from './report';
 
@@ -171,6 +172,21 @@ export function formatReport(report: ConformanceReport): string[] {
       out.push(`  stale known finding (nothing raises it): ${k.ruleId} in ${k.scenario}`);
     if (benign.rejected.length > 0) out.push(`  ${benign.rejected.length} records rejected`);
     if (benign.errors.length > 0) out.push(...benign.errors.map((e) => `  rule error: ${e}`));
+    const tuned = benign.tuned;
+    if (tuned !== undefined) {
+      out.push(
+        `  with the set's config.json (trusted accounts and networks, allowed principals): ` +
+          SEVERITIES.map((s) => `${s} ${tuned.bySeverity[s]}`).join(', '),
+      );
+      for (const f of tuned.findings) {
+        out.push(`  ${f.severity.padEnd(8)} ${f.ruleId} at ${f.where}`);
+        if (f.knownReason !== undefined) out.push(`        still expected: ${f.knownReason}`);
+        else if (ABOVE_LOW.includes(f.severity))
+          out.push('        NOT EXPECTED with the tuning (no "tuned" reason in known-findings.json)');
+      }
+      for (const k of tuned.staleTuned)
+        out.push(`  known to survive the tuning but no longer raised: ${k.ruleId} in ${k.scenario}`);
+    }
     out.push('');
   }
 
@@ -193,6 +209,12 @@ export function formatReport(report: ConformanceReport): string[] {
       `  Benign: ${SEVERITIES.map((s) => `${benign.bySeverity[s]} ${s}`).join(', ')}; ` +
         `${benign.unrecordedAboveLow} above low not recorded in known-findings.json`,
     );
+    if (benign.tuned !== undefined) {
+      const tuned = benign.tuned;
+      out.push(
+        `  Benign with config.json: ${SEVERITIES.map((s) => `${tuned.bySeverity[s]} ${s}`).join(', ')}`,
+      );
+    }
   }
   out.push('', 'Targets');
   for (const t of report.targets) out.push(`  ${formatTarget(t)}`);

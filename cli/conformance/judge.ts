@@ -4,12 +4,14 @@
  * matching: every verdict comes from `DetectionEngine` with an `InMemoryStateStore`.
  */
 
+import { NO_CONTEXT } from '../../lambdas/engine/context';
 import { DetectionEngine } from '../../lambdas/engine/engine';
 import type { RuleEvaluationError } from '../../lambdas/engine/errors';
 import { InvalidRecordError } from '../../lambdas/engine/errors';
 import { parseCloudTrailRecord } from '../../lambdas/engine/record';
 import { InMemoryStateStore } from '../../lambdas/engine/state/memory';
 import type { CloudTrailRecord, Finding, Rule, RuleMode } from '../../lambdas/engine/types';
+import { type LoadedConfig, offlineSettings } from '../config/config-file';
 
 /**
  * How a single event is judged for a rule:
@@ -102,14 +104,15 @@ export function parseRecords(sources: readonly { name: string; events: readonly 
 }
 
 /**
- * Runs the engine over records in event-time order (ties keep input order) with the rules' default settings, as
- * the analyzer would see them, so thresholds count and sequences pair up. The state store's clock follows event
+ * Runs the engine over records in event-time order (ties keep input order) with the rules' default settings (or a
+ * config file's), as the analyzer would see them, so thresholds count and sequences pair up. The state store's clock follows event
  * time, so windows and expiry behave as they would live. Findings are marked emitted as they are raised, which is
  * what keeps a burst to one finding per window in production.
  */
 export async function runTimeline(
   rules: readonly Rule[],
   sources: readonly { name: string; events: readonly unknown[] }[],
+  config?: LoadedConfig,
 ): Promise<TimelineResult> {
   const { records, rejected } = parseRecords(sources);
   const ordered = records
@@ -118,7 +121,8 @@ export async function runTimeline(
   let clock = ordered[0]?.t ?? 0;
   const engine = new DetectionEngine(rules, {
     state: new InMemoryStateStore(() => clock),
-    settings: (rule) => ({ mode: measuredMode(rule) }),
+    settings: (rule) => offlineSettings(rule, config),
+    context: () => config?.config.context ?? NO_CONTEXT,
     now: () => new Date(clock),
   });
   const findings: TimelineFinding[] = [];

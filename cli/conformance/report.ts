@@ -109,7 +109,10 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   const benign =
     input.benign === undefined
       ? undefined
-      : { dir: input.benign.dir, ...(await measureBenign(rules, input.benign.files, input.benign.known)) };
+      : {
+          dir: input.benign.dir,
+          ...(await measureBenign(rules, input.benign.files, input.benign.known, input.benign.config)),
+        };
   const targets = evaluateTargets(stratus, panther, input.targets);
   return {
     catalog: { rules: rules.length },

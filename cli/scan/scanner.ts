@@ -5,9 +5,11 @@
  * as they would have live.
  */
 import { availableParallelism } from 'node:os';
+import { NO_CONTEXT } from '../../lambdas/engine/context';
 import { DetectionEngine } from '../../lambdas/engine/engine';
 import { InMemoryStateStore } from '../../lambdas/engine/state/memory';
 import type { Finding, Rule } from '../../lambdas/engine/types';
+import { type LoadedConfig, offlineSettings } from '../config/config-file';
 import type { InputFile, Inputs } from './inputs';
 import { ParserPool } from './pool';
 import { readFileInput, readStreamInput } from './read';
@@ -39,6 +41,8 @@ export interface ScanRequest {
   readonly stdin?: NodeJS.ReadableStream;
   readonly reorderWindowSeconds?: number;
   readonly maxHeld?: number;
+  /** Settings from `--config` (trusted accounts and networks, allowed principals, modes, thresholds). */
+  readonly config?: LoadedConfig;
   /** Each finding as it is raised (in event-time order). */
   readonly onFinding?: (finding: ScanFinding) => void | Promise<void>;
   /** Each problem with the input, as met (all of them are counted in the summary). */
@@ -113,7 +117,8 @@ export async function runScan(request: ScanRequest): Promise<ScanSummary> {
   const engine = new DetectionEngine(request.rules, {
     state: new InMemoryStateStore(() => clock),
     // A scan evaluates every rule it was asked to, including any that are off by default.
-    settings: (rule) => ({ mode: rule.defaultMode === 'off' ? 'alert' : rule.defaultMode }),
+    settings: (rule) => offlineSettings(rule, request.config),
+    context: () => request.config?.config.context ?? NO_CONTEXT,
     ignoreThresholds,
     now: () => new Date(clock),
   });

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,6 +51,29 @@ describe('trailguard poll', () => {
     );
     expect(result.err).toContain('us-east-1: 72 event(s) in 2 page(s)');
     expect(result.err).toContain('2 finding(s) since');
+  });
+
+  it('applies a --config file as the deployed analyzer would, and refuses a bad one', async () => {
+    // Prepare
+    const now = Date.now();
+    const history = new FakeEventHistory().add(
+      record('stop-logging', now - 30 * MINUTE),
+      record('admin-policy', now - 90 * MINUTE),
+    );
+    cloudTrail.on(LookupEventsCommand).callsFake(async (input) => history.lookup(input));
+    const dir = mkdtempSync(join(tmpdir(), 'trailguard-poll-'));
+    const config = join(dir, 'settings.json');
+    writeFileSync(config, JSON.stringify({ 'rules/iam.admin-policy-attached/mode': 'off' }));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ 'rules/iam.admin-policy-attached/mode': 'loud' }));
+    // Act
+    const tuned = await runCli('poll', '--since', '2h', '--format', 'json', '--config', config);
+    const refused = await runCli('poll', '--since', '2h', '--format', 'json', '--config', bad);
+    // Assess
+    expect(tuned.code, tuned.err).toBe(0);
+    expect((JSON.parse(tuned.out) as Finding[]).map((f) => f.ruleId)).toEqual(['cloudtrail.logging-stopped']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('"rules/iam.admin-policy-attached/mode" value "loud"');
   });
 
   it('prints a table by default and passes the one lookup attribute', async () => {

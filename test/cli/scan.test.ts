@@ -245,6 +245,71 @@ describe('trailguard scan', () => {
     expect(typo.err).toContain('usage: trailguard scan');
   });
 
+  it('applies a --config file: allowed principals, thresholds and modes, in either accepted shape', async () => {
+    // Prepare
+    const { dir, stop } = await archive();
+    const settings = await tempDir();
+    const simple = await put(
+      settings,
+      'tuning.json',
+      JSON.stringify({
+        'rules/cloudtrail.logging-stopped/allow-principals': [String(stop.userIdentity?.arn)],
+        'rules/signin.console-login-failures/threshold': '10',
+      }),
+    );
+    const exported = await put(
+      settings,
+      'ssm.json',
+      JSON.stringify({
+        Parameters: [
+          { Name: '/trailguard/rules/root.account-used/mode', Value: 'off', Type: 'String' },
+          { Name: '/trailguard/heartbeat', Value: '2025-03-11T06:00:00Z', Type: 'String' },
+          { Name: '/trailguard/context/trusted-accounts', Value: '444455556666', Type: 'StringList' },
+        ],
+      }),
+    );
+    // Act
+    const tuned = await runScanCli(['scan', dir, '--config', simple]);
+    const replayed = await runScanCli(['scan', dir, '--config', exported]);
+    // Assess
+    expect(tuned.code).toBe(0);
+    expect(lines<ScanFinding>(tuned.out).map((f) => f.ruleId)).toEqual(['root.account-used']);
+    expect(lines<ScanFinding>(replayed.out).map((f) => f.ruleId)).toEqual([
+      'signin.console-login-failures',
+      'cloudtrail.logging-stopped',
+    ]);
+  });
+
+  it('refuses a --config file with an unknown parameter or a bad value, naming each, and scans nothing', async () => {
+    // Prepare
+    const { dir } = await archive();
+    const settings = await tempDir();
+    await put(
+      settings,
+      'bad.json',
+      JSON.stringify({
+        'rules/iam.admin-policy-atached/mode': 'off',
+        'context/trusted-networks': '10.0.0.0/33',
+        'rules/root.account-used/threshold': '3',
+      }),
+    );
+    await put(settings, 'broken.json', '{"kill-switch": ');
+    // Act
+    const bad = await runScanCli(['scan', dir, '--config', join(settings, 'bad.json')]);
+    const broken = await runScanCli(['scan', dir, '--config', join(settings, 'broken.json')]);
+    const missing = await runScanCli(['scan', dir, '--config', join(settings, 'nope.json')]);
+    // Assess
+    expect(bad.code).toBe(2);
+    expect(bad.out).toBe('');
+    expect(bad.err).toContain('"rules/iam.admin-policy-atached/mode": unknown parameter');
+    expect(bad.err).toContain('"rules/root.account-used/threshold": unknown parameter');
+    expect(bad.err).toMatch(/"context\/trusted-networks" value "10.0.0.0\/33" .*at most 32 bits/);
+    expect(broken.code).toBe(2);
+    expect(broken.err).toContain('broken.json: not valid JSON');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('cannot read --config');
+  });
+
   it('keeps findings at or above --min-severity', async () => {
     // Prepare
     const { dir } = await archive();

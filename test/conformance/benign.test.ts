@@ -41,7 +41,7 @@ describe('benign activity set', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     set = loadBenignSet(DEFAULT_BENIGN_DIR);
-    result = await measureBenign(catalog, set.files, set.known);
+    result = await measureBenign(catalog, set.files, set.known, set.config);
   });
 
   it('holds several hundred full CloudTrail records with unique event ids', () => {
@@ -119,6 +119,22 @@ describe('benign activity set', { timeout: 60_000 }, () => {
       expect(scenarios, known.scenario).toContain(known.scenario);
       expect(known.reason.length, `${known.ruleId} in ${known.scenario}`).toBeGreaterThan(60);
     }
+  });
+
+  it('raises nothing above low with the organisation’s config.json but the findings known to survive it', () => {
+    // Assess: the set ships the tuning its organisation would deploy (trusted accounts, NAT address, Terraform).
+    expect(set.config).toBeDefined();
+    const tuned = result.tuned;
+    expect(tuned).toBeDefined();
+    const unexpected = (tuned?.findings ?? [])
+      .filter((f) => ABOVE_LOW.includes(f.severity) && f.knownReason === undefined)
+      .map((f) => `${f.severity} ${f.ruleId} at ${f.where}: ${f.summary}`);
+    expect(unexpected, 'fix the tuning or the rule, or give the known finding a "tuned" reason').toEqual([]);
+    expect(tuned?.unexpectedAboveLow).toBe(0);
+    expect(tuned?.staleTuned).toEqual([]);
+    // The tuning only removes findings: everything it leaves was raised without it too.
+    for (const f of tuned?.findings ?? [])
+      expect(result.findings.some((d) => d.ruleId === f.ruleId && d.where === f.where)).toBe(true);
   });
 
   it('counts findings by severity consistently', () => {
