@@ -7,7 +7,7 @@ import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws
 import { z } from 'zod';
 import { DynamoDbCheckpointStore } from '../../lambdas/adapters/dynamodb-checkpoint';
 import { DynamoDbLastFinding } from '../../lambdas/adapters/dynamodb-last-finding';
-import { parseRuntimeConfig } from '../../lambdas/config/runtime-config';
+import { parameterKind, parseRuntimeConfig } from '../../lambdas/config/runtime-config';
 import { RULE_MODES } from '../../lambdas/engine/types';
 import { catalog } from '../../lambdas/rules';
 import { DEFAULT_CONFIG_PREFIX, ssmNames } from '../../lambdas/shared/contract';
@@ -295,6 +295,26 @@ async function configLines(c: StatusClients, prefix: string): Promise<StatusLine
       : `${mode} ${ids.length <= 4 ? ids.join(', ') : `${ids.length} rules`}`;
   };
   lines.push({ level: 'info', area: 'modes', text: RULE_MODES.map(list).join('; ') });
+  const allowing = catalog.filter((rule) => (config.rules.get(rule.id)?.allowPrincipals?.length ?? 0) > 0);
+  lines.push({
+    level: 'info',
+    area: 'tuning',
+    text: cleanText(
+      `${config.context.trustedAccounts.size} trusted account(s), ${config.context.trustedNetworks.length} trusted ` +
+        `network(s); allowed principals on ${allowing.length === 0 ? 'no rule' : allowing.map((r) => r.id).join(', ')}`,
+      300,
+    ),
+  });
+  // The Lambdas ignore a name they do not read: a misspelt rule id would otherwise go unnoticed.
+  for (const name of Object.keys(raw).sort()) {
+    if (parameterKind(name, catalog) === 'unknown') {
+      lines.push({
+        level: 'warn',
+        area: 'config',
+        text: cleanText(`${prefix}/${name} is not a TrailGuard setting and is ignored (a typo?)`, 200),
+      });
+    }
+  }
   for (const problem of config.problems) {
     lines.push({
       level: 'warn',

@@ -130,6 +130,14 @@ describe('trailguard status (moto_server)', () => {
         Value: 'off',
       }),
     );
+    const stringList = (name: string, value: string) =>
+      ssm.send(new PutParameterCommand({ Name: `${d.prefix}/${name}`, Type: 'StringList', Value: value }));
+    await stringList('context/trusted-accounts', '444455556666,777788889999');
+    await stringList(
+      'rules/kms.key-disabled-or-deleted/allow-principals',
+      'arn:aws:iam::*:role/ci/terraform',
+    );
+    await stringList('rules/kms.key-disabled-or-delted/allow-principals', 'arn:aws:iam::*:role/ci/terraform');
     // Act
     const result = await status(d.prefix, '--format', 'json');
     // Assess
@@ -157,6 +165,13 @@ describe('trailguard status (moto_server)', () => {
     expect(find('finding', 'root.account-used')?.text).toContain('last: root.account-used (high)');
     expect(find('config', 'kill switch')).toMatchObject({ level: 'ok', text: 'kill switch off' });
     expect(find('modes', 'off')?.text).toContain('off root.account-used');
+    expect(find('tuning', 'trusted')?.text).toBe(
+      '2 trusted account(s), 0 trusted network(s); allowed principals on kms.key-disabled-or-deleted',
+    );
+    expect(find('config', 'kms.key-disabled-or-delted')).toMatchObject({
+      level: 'warn',
+      text: `${d.prefix}/rules/kms.key-disabled-or-delted/allow-principals is not a TrailGuard setting and is ignored (a typo?)`,
+    });
   });
 
   it('prints one line per check on a table and exits 3 with FAIL lines when a rule is disabled, a DLQ holds messages and the poller is behind', async () => {
