@@ -1,5 +1,5 @@
 import { COMMANDS } from './commands';
-import { type Command, type CommandContext, UsageError } from './types';
+import { type CommandContext, type CommandEntry, UsageError } from './types';
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.path.join(' ').length));
@@ -12,11 +12,11 @@ function overview(): string {
 }
 
 /** Finds the command whose words start argv, longest match first. */
-function select(argv: readonly string[]): { command: Command; args: string[] } | undefined {
+function select(argv: readonly string[]): { entry: CommandEntry; args: string[] } | undefined {
   const sorted = [...COMMANDS].sort((a, b) => b.path.length - a.path.length);
-  for (const command of sorted) {
-    if (command.path.every((word, i) => argv[i] === word))
-      return { command, args: argv.slice(command.path.length) };
+  for (const entry of sorted) {
+    if (entry.path.every((word, i) => argv[i] === word))
+      return { entry, args: argv.slice(entry.path.length) };
   }
   return undefined;
 }
@@ -33,7 +33,8 @@ export async function main(argv: string[], io: Omit<CommandContext, 'args'>): Pr
     io.err(`unknown command: ${argv.join(' ')}\n\n${overview()}`);
     return 2;
   }
-  const { command, args } = selected;
+  const { entry, args } = selected;
+  const command = await entry.load();
   if (args.includes('--help') || args.includes('-h')) {
     io.out(command.usage);
     return 0;
@@ -45,7 +46,7 @@ export async function main(argv: string[], io: Omit<CommandContext, 'args'>): Pr
       io.err(`${(error as Error).message}\n\nusage: ${command.usage}`);
       return 2;
     }
-    io.err(`trailguard ${command.path.join(' ')}: ${(error as Error).message}`);
+    io.err(`trailguard ${entry.path.join(' ')}: ${(error as Error).message}`);
     return 1;
   }
 }

@@ -15,13 +15,19 @@ export interface CommandContext {
  * error; a command may define more (for example `scan --fail-on`) and documents them in its usage.
  */
 export interface Command {
+  /** Full usage text for `trailguard <command> --help`. */
+  readonly usage: string;
+  run(context: CommandContext): Promise<number>;
+}
+
+/** A command as the registry knows it before loading it (`cli/commands/index.ts`). */
+export interface CommandEntry {
   /** The words that select it, e.g. `['rules', 'list']`. */
   readonly path: readonly string[];
   /** One line for the command list. */
   readonly summary: string;
-  /** Full usage text for `trailguard <command> --help`. */
-  readonly usage: string;
-  run(context: CommandContext): Promise<number>;
+  /** Imports the command's module. */
+  readonly load: () => Promise<Command>;
 }
 
 /** A usage error: printed with the command's usage, exit code 2. */

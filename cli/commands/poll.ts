@@ -93,8 +93,6 @@ function findingsTable(findings: readonly { finding: Finding }[]): string[] {
 const quietLog: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 export const poll: Command = {
-  path: ['poll'],
-  summary: "run the detection catalog over CloudTrail's event history (LookupEvents), locally",
   usage: USAGE,
   async run({ args, out, err }) {
     const { values } = parseArgs({

@@ -33,8 +33,6 @@ ListAccessKeys, ListAttachedUserPolicies, ListUserPolicies, GetUserPolicy, GetPo
 (and ssm:GetParametersByPath on the prefix unless --defaults).`;
 
 export const posture: Command = {
-  path: ['posture'],
-  summary: 'IAM posture checks (CIS AWS Foundations) against your account',
   usage: USAGE,
   async run({ args, out, err }) {
     const { values } = parseArgs({

@@ -112,8 +112,6 @@ export async function redrive(sqs: SQSClient, from: string, to: string, max: num
 }
 
 export const redriveCommand: Command = {
-  path: ['redrive'],
-  summary: 'move the messages of a dead-letter queue back to their queue, after a fix',
   usage: USAGE,
   async run({ args, out, err }) {
     const { values, positionals } = parseArgs({

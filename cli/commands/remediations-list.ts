@@ -24,8 +24,6 @@ function row(record: AuditRecord): string[] {
 
 /** `trailguard remediations list`: the audit trail, newest decisions of the window, one line per step. */
 export const remediationsList: Command = {
-  path: ['remediations', 'list'],
-  summary: 'remediation decisions from the audit trail (what was done, skipped, dry-run, undone)',
   usage:
     'trailguard remediations list [--since 24h] [--format table|json] [--table NAME] [--region REGION]\n' +
     '                             [--profile NAME] [--endpoint-url URL]\n' +

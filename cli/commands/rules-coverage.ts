@@ -42,8 +42,6 @@ function printSection(
 }
 
 export const rulesCoverage: Command = {
-  path: ['rules', 'coverage'],
-  summary: 'which Panther, Sigma and Stratus items the catalog covers, and which it does not',
   usage:
     'trailguard rules coverage [--format table|json] [--corpus <dir>]\n\n' +
     'Every Panther CloudTrail rule, Sigma CloudTrail rule and Stratus Red Team AWS technique, the TrailGuard rules\n' +

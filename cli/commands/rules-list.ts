@@ -43,8 +43,6 @@ export function ruleJson(rule: Rule) {
 }
 
 export const rulesList: Command = {
-  path: ['rules', 'list'],
-  summary: 'the detection catalog',
   usage: 'trailguard rules list [--format table|json]',
   async run({ args, out }) {
     const { values } = parseArgs({

@@ -150,8 +150,6 @@ export function describeRule(rule: Rule): string[] {
 }
 
 export const rulesShow: Command = {
-  path: ['rules', 'show'],
-  summary: 'everything about one rule: pattern, threshold, runbook, false positives, disagreements',
   usage: 'trailguard rules show <rule-id> [--format text|json]',
   async run({ args, out }) {
     const { values, positionals } = parseArgs({

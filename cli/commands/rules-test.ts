@@ -6,8 +6,6 @@ import { type Command, UsageError } from '../types';
 import { unknownRule } from './rules-show';
 
 export const rulesTest: Command = {
-  path: ['rules', 'test'],
-  summary: "run every rule's own fixture events and report pass/fail per rule",
   usage:
     'trailguard rules test [<rule-id>...] [--fixtures <dir>] [--format table|json]\n\n' +
     'Runs test/fixtures/rules/<rule-id>/{positive,negative}/*.json through the engine: a positive fixture must\n' +

@@ -113,8 +113,6 @@ async function fileSink(path: string): Promise<Sink & { close(): Promise<void> }
 }
 
 export const scan: Command = {
-  path: ['scan'],
-  summary: 'detect threats in archived CloudTrail logs (files, directories, stdin)',
   usage: USAGE,
   async run({ args, out, err, stdin, stdoutIsTTY, stderrIsTTY }) {
     const { values, positionals } = parseArgs({

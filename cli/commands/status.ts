@@ -371,8 +371,6 @@ export async function statusReport(
 const LABEL: Record<Level, string> = { ok: 'ok', info: '', warn: 'WARN', fail: 'FAIL' };
 
 export const status: Command = {
-  path: ['status'],
-  summary: 'health of a deployed stack on one screen',
   usage: USAGE,
   async run({ args, out }) {
     const { values } = parseArgs({

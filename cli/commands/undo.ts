@@ -71,8 +71,6 @@ async function undoStep(
 
 /** `trailguard undo`: reverses what TrailGuard did for a finding, or for one step of it. */
 export const undo: Command = {
-  path: ['undo'],
-  summary: 'reverse a remediation (a whole finding or one step) and record the undo in the audit trail',
   usage:
     'trailguard undo <finding-id>[/step-NNN] [--stop-logging] [--quarantine-policy-arn ARN] [--table NAME]\n' +
     '                [--region REGION] [--profile NAME] [--endpoint-url URL]\n' +
