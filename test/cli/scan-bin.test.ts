@@ -67,3 +67,31 @@ describe('trailguard scan (binary)', () => {
     expect(err).toContain('1 unreadable');
   });
 });
+
+describe('trailguard (binary) output pipe', () => {
+  it('stops quietly with 141 when the reader closes the pipe early, as with | head', async () => {
+    // Prepare: megabytes of findings, far more than a pipe buffers.
+    const dir = await tempDir();
+    const stops = Array.from({ length: 3000 }, (_, i) =>
+      stopLogging(new Date(Date.UTC(2025, 2, 11, 6, 0, i)).toISOString()),
+    );
+    const input = await put(dir, 'stops.jsonl', jsonLines(stops));
+    const child = spawn(process.execPath, [BIN, 'scan', input, '--format', 'jsonl'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    // Act: read the first chunk, then close our end of the pipe like `head -1` does.
+    const first = await new Promise<string>((done) =>
+      child.stdout.once('data', (d: Buffer) => done(d.toString())),
+    );
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    // Assess
+    expect(first.length).toBeGreaterThan(0);
+    expect(err).not.toMatch(/EPIPE|Error|\n\s+at /);
+    expect(code).toBe(141);
+  });
+});
