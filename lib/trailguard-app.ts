@@ -19,6 +19,8 @@ export const CONTEXT_KEYS = {
   heartbeatMinutes: 'heartbeatMinutes',
   postureSchedule: 'postureSchedule',
   readOnlyEvents: 'readOnlyEvents',
+  trustedAccounts: 'trustedAccounts',
+  trustedNetworks: 'trustedNetworks',
   account: 'account',
   region: 'region',
 } as const;
@@ -69,11 +71,16 @@ export function createTrailGuardStack(app: App): TrailGuardStack {
     accountAlias: stringContext(app, CONTEXT_KEYS.accountAlias),
     dailySummary: booleanContext(app, CONTEXT_KEYS.dailySummary),
     pollerRateMinutes: wholeNumberContext(app, CONTEXT_KEYS.pollerRate),
-    pollerRegions: regionListContext(app, CONTEXT_KEYS.pollerRegions),
+    pollerRegions: listContext(app, CONTEXT_KEYS.pollerRegions, 'regions'),
     initialBackfillHours: wholeNumberContext(app, CONTEXT_KEYS.initialBackfillHours),
     heartbeatMinutes: wholeNumberContext(app, CONTEXT_KEYS.heartbeatMinutes),
     postureSchedule: stringContext(app, CONTEXT_KEYS.postureSchedule),
     readOnlyEvents: booleanContext(app, CONTEXT_KEYS.readOnlyEvents),
+    // Empty entries are dropped (`-c trustedAccounts=1111,2222,` is fine); an empty list is the stack's to reject.
+    trustedAccounts: listContext(app, CONTEXT_KEYS.trustedAccounts, '12-digit account ids', {
+      dropEmpty: true,
+    }),
+    trustedNetworks: listContext(app, CONTEXT_KEYS.trustedNetworks, 'CIDRs', { dropEmpty: true }),
     env: environmentFromContext(app),
   });
 }
@@ -92,11 +99,29 @@ function wholeNumberContext(app: App, key: string): number | undefined {
   throw new Error(`context "${key}" must be a whole number, got ${JSON.stringify(value)}`);
 }
 
-/** `-c pollerRegions=eu-west-1,eu-central-1`, or a JSON array in cdk.json. */
-function regionListContext(app: App, key: string): string[] | undefined {
+/**
+ * `-c pollerRegions=eu-west-1,eu-central-1` arrives as a string, cdk.json may hold a JSON array of strings. Entries
+ * are trimmed; with `dropEmpty` empty ones are dropped. Checking the entries is the stack's job.
+ */
+function listContext(
+  app: App,
+  key: string,
+  what: string,
+  options: { readonly dropEmpty?: boolean } = {},
+): string[] | undefined {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined) return undefined;
-  if (typeof value === 'string') return value.split(',').map((r) => r.trim());
-  if (Array.isArray(value) && value.every((r) => typeof r === 'string')) return value.map((r) => r.trim());
-  throw new Error(`context "${key}" must be a comma-separated list of regions, got ${JSON.stringify(value)}`);
+  const entries =
+    typeof value === 'string'
+      ? value.split(',')
+      : Array.isArray(value) && value.every((e) => typeof e === 'string')
+        ? value
+        : undefined;
+  if (entries === undefined) {
+    throw new Error(
+      `context "${key}" must be a comma-separated list of ${what}, got ${JSON.stringify(value)}`,
+    );
+  }
+  const trimmed = entries.map((e) => e.trim());
+  return options.dropEmpty === true ? trimmed.filter((e) => e !== '') : trimmed;
 }

@@ -104,6 +104,22 @@ export interface TrailGuardStackProps extends StackProps {
    * @default false
    */
   readonly readOnlyEvents?: boolean;
+  /**
+   * 12-digit account ids of your organisation and known partners, written to the SSM StringList
+   * `<prefix>/context/trusted-accounts` (see `ConfigParameters`): sharing with or trusting them is not exposure.
+   * Each deploy that changes the list overwrites the parameter, and deploying without it deletes the parameter.
+   *
+   * @default - none: the parameter is not created; operators may create it in SSM by hand
+   */
+  readonly trustedAccounts?: readonly string[];
+  /**
+   * IPv4/IPv6 CIDRs your workloads reach AWS from (NAT gateway Elastic IPs, VPN egress), written to the SSM
+   * StringList `<prefix>/context/trusted-networks` (see `ConfigParameters`). Each deploy that changes the list
+   * overwrites the parameter, and deploying without it deletes the parameter.
+   *
+   * @default - none: the parameter is not created; operators may create it in SSM by hand
+   */
+  readonly trustedNetworks?: readonly string[];
 }
 
 /**
@@ -158,7 +174,13 @@ export class TrailGuardStack extends Stack {
 
     this.key = new TrailGuardKey(this, 'Key').key;
     const key = this.key;
-    const config = new ConfigParameters(this, 'Config', { catalog, prefix });
+    // Validates the trusted accounts and networks too: created before any function, so a typo fails before bundling.
+    const config = new ConfigParameters(this, 'Config', {
+      catalog,
+      prefix,
+      trustedAccounts: props.trustedAccounts,
+      trustedNetworks: props.trustedNetworks,
+    });
     const state = new StateTable(this, 'State', { encryptionKey: key }).table;
     const audit = new AuditTable(this, 'Audit', { encryptionKey: key }).table;
     const alerts = new AlertTopic(this, 'Alerts', {

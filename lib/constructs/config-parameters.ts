@@ -2,8 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { type DefaultParameter, defaultParameters } from '../../lambdas/config/defaults';
+import { detectionContext, InvalidCidrError } from '../../lambdas/engine/context';
 import type { Rule } from '../../lambdas/engine/types';
-import { DEFAULT_CONFIG_PREFIX } from '../../lambdas/shared/contract';
+import { DEFAULT_CONFIG_PREFIX, ssmNames } from '../../lambdas/shared/contract';
 import { CONFIG_PREFIX_PATTERN } from './trailguard-function';
 
 export interface ConfigParametersProps {
@@ -21,6 +22,20 @@ export interface ConfigParametersProps {
    * @default - the account root, `arn:<partition>:iam::<account>:root`
    */
   readonly protectedPrincipals?: readonly string[];
+  /**
+   * 12-digit account ids of the organisation and known partners: creates the StringList
+   * `<prefix>/context/trusted-accounts`. Must not be empty (SSM cannot store an empty list).
+   *
+   * @default - none: the parameter is not created; operators may create it in SSM by hand
+   */
+  readonly trustedAccounts?: readonly string[];
+  /**
+   * IPv4/IPv6 CIDRs the organisation's workloads reach AWS from: creates the StringList
+   * `<prefix>/context/trusted-networks`. Must not be empty (SSM cannot store an empty list).
+   *
+   * @default - none: the parameter is not created; operators may create it in SSM by hand
+   */
+  readonly trustedNetworks?: readonly string[];
 }
 
 /**
@@ -29,6 +44,55 @@ export interface ConfigParametersProps {
  */
 const PARALLEL_PARAMETER_CHAINS = 5;
 
+/** Characters a standard-tier SSM parameter value holds (a StringList is stored comma-joined). */
+const SSM_STANDARD_VALUE_LIMIT = 4096;
+
+/**
+ * Checks an optional list option: `undefined` stays `undefined` (no parameter), an empty list or a bad entry is an
+ * error naming the option and the entry. Duplicates are dropped silently (the first one is kept): the detections
+ * use the list as a set, so a repeated entry is harmless and not worth failing a deploy over.
+ */
+function checkedList(
+  where: string,
+  option: string,
+  list: readonly string[] | undefined,
+  problem: (entry: string) => string | undefined,
+): string[] | undefined {
+  if (list === undefined) return undefined;
+  if (list.length === 0) {
+    throw new Error(
+      `${where}: ${option} is empty and SSM cannot store an empty list; give at least one entry, or leave ` +
+        `${option} out to manage the parameter in SSM by hand`,
+    );
+  }
+  for (const entry of list) {
+    const reason = problem(entry);
+    if (reason !== undefined) throw new Error(`${where}: ${option} entry ${reason}`);
+  }
+  const unique = [...new Set(list)];
+  const length = unique.join(',').length;
+  if (length > SSM_STANDARD_VALUE_LIMIT) {
+    throw new Error(
+      `${where}: ${option} is ${length} characters comma-joined; an SSM parameter holds at most ${SSM_STANDARD_VALUE_LIMIT}`,
+    );
+  }
+  return unique;
+}
+
+const accountProblem = (entry: string): string | undefined =>
+  /^\d{12}$/.test(entry) ? undefined : `${JSON.stringify(entry)} is not a 12-digit AWS account id`;
+
+/** The engine's own check (the analyzer ignores an entry it rejects): `"10.0.0.0/33" is not a valid CIDR: ...`. */
+function cidrProblem(entry: string): string | undefined {
+  try {
+    detectionContext({ trustedNetworks: [entry] });
+    return undefined;
+  } catch (error) {
+    if (error instanceof InvalidCidrError) return error.message;
+    throw error;
+  }
+}
+
 /**
  * TrailGuard's run-time configuration as SSM parameters under one prefix: kill switch, protected principals,
  * and per-rule mode, threshold and window, initialised from the catalog's defaults. Operators change them
@@ -36,11 +100,19 @@ const PARALLEL_PARAMETER_CHAINS = 5;
  * rejects anything else through its allowed pattern.
  *
  * CloudFormation owns the values: a deploy resets a parameter only when its default in the catalog changes.
+ *
+ * The trusted accounts and networks lists (`<prefix>/context/*`) exist only when given: absent means empty, and
+ * operators may then create them by hand. When given, CloudFormation owns them too: a deploy that changes the
+ * option overwrites the parameter, and one without the option deletes it.
  */
 export class ConfigParameters extends Construct {
   public readonly prefix: string;
   public readonly killSwitch: ssm.StringParameter;
   public readonly protectedPrincipals: ssm.StringListParameter;
+  /** `<prefix>/context/trusted-accounts`; only with the `trustedAccounts` option. */
+  public readonly trustedAccounts?: ssm.StringListParameter;
+  /** `<prefix>/context/trusted-networks`; only with the `trustedNetworks` option. */
+  public readonly trustedNetworks?: ssm.StringListParameter;
   /** Mode parameter per rule id. */
   public readonly ruleModes: ReadonlyMap<string, ssm.StringParameter>;
   /** Threshold and window parameters per threshold rule id. */
@@ -83,6 +155,8 @@ export class ConfigParameters extends Construct {
     if (protectedPrincipals.length === 0) {
       throw new Error(`${where}: protectedPrincipals cannot be empty (SSM cannot store an empty list)`);
     }
+    const trustedAccounts = checkedList(where, 'trustedAccounts', props.trustedAccounts, accountProblem);
+    const trustedNetworks = checkedList(where, 'trustedNetworks', props.trustedNetworks, cidrProblem);
 
     const created: ssm.CfnParameter[] = [];
     const track = <T extends ssm.StringParameter | ssm.StringListParameter>(parameter: T): T => {
@@ -148,5 +222,33 @@ export class ConfigParameters extends Construct {
       if (windowSeconds) thresholds.set(ruleId, { count, windowSeconds });
     }
     this.ruleThresholds = thresholds;
+
+    const managedNote =
+      'Managed by the TrailGuard stack: a deploy that changes the stack option overwrites this value, and one ' +
+      'without the option deletes the parameter; change it through the option, not here.';
+    if (trustedAccounts !== undefined) {
+      this.trustedAccounts = track(
+        new ssm.StringListParameter(this, 'TrustedAccounts', {
+          parameterName: ssmNames.trustedAccounts(this.prefix),
+          stringListValue: trustedAccounts,
+          description:
+            'TrailGuard trusted accounts: 12-digit AWS account ids of your organisation and known partners. ' +
+            'Sharing snapshots, AMIs or documents with them, trusting them in a role trust policy or letting them ' +
+            `read a secret is not reported as exposure. ${managedNote} (option trustedAccounts)`,
+        }),
+      );
+    }
+    if (trustedNetworks !== undefined) {
+      this.trustedNetworks = track(
+        new ssm.StringListParameter(this, 'TrustedNetworks', {
+          parameterName: ssmNames.trustedNetworks(this.prefix),
+          stringListValue: trustedNetworks,
+          description:
+            'TrailGuard trusted networks: IPv4/IPv6 CIDRs your workloads reach AWS from (NAT gateway Elastic IPs, ' +
+            'VPN egress). Instance credentials used from them are not reported as used outside AWS. ' +
+            `${managedNote} (option trustedNetworks)`,
+        }),
+      );
+    }
   }
 }

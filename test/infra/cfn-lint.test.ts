@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synth } from './synth';
+import { synth, TRUSTED_CONTEXT } from './synth';
 
 /**
  * Checks we skip, each for a reason:
@@ -23,7 +23,9 @@ let templatePath: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'trailguard-cfn-lint-'));
   templatePath = path.join(dir, 'TrailGuard.template.json');
-  writeFileSync(templatePath, JSON.stringify(synth().template.toJSON(), null, 1));
+  // The default template plus the optional trusted accounts and networks parameters.
+  const { template } = synth({ context: TRUSTED_CONTEXT });
+  writeFileSync(templatePath, JSON.stringify(template.toJSON(), null, 1));
 });
 
 afterAll(() => {

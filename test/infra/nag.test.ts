@@ -5,7 +5,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTrailGuardStack } from '../../lib/trailguard-app';
 import type { TrailGuardStack } from '../../lib/trailguard-stack';
-import { synth } from './synth';
+import { synth, TRUSTED_CONTEXT } from './synth';
 
 /**
  * cdk-nag 3 is a CDK policy-validation plugin: it reports violations instead of writing annotations, and reads
@@ -55,7 +55,8 @@ const covers = (ack: { path: string }, finding: { path: string }) =>
 
 let stack: TrailGuardStack;
 beforeAll(() => {
-  ({ stack } = synth());
+  // With the optional trusted accounts and networks parameters, so they are checked too.
+  ({ stack } = synth({ context: TRUSTED_CONTEXT }));
 });
 
 describe('cdk-nag AwsSolutions', () => {

@@ -17,6 +17,7 @@ import {
   ssmNames,
   TABLES,
 } from '../../lambdas/shared/contract';
+import type { ConfigParameters } from '../../lib/constructs/config-parameters';
 import { REMEDIATOR_IAM_WRITE_ACTIONS } from '../../lib/constructs/remediator-access';
 import { TrailGuardFunction } from '../../lib/constructs/trailguard-function';
 import type { TrailGuardStack } from '../../lib/trailguard-stack';
@@ -463,6 +464,17 @@ describe('configuration parameters', () => {
         'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']],
       },
     });
+  });
+
+  it('creates no trusted accounts or networks list without -c trustedAccounts / -c trustedNetworks', () => {
+    // Prepare: operators may create them by hand; a stack-owned parameter would overwrite or delete theirs.
+    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name);
+    // Assess
+    expect(names).not.toContain(ssmNames.trustedAccounts(DEFAULT_CONFIG_PREFIX));
+    expect(names).not.toContain(ssmNames.trustedNetworks(DEFAULT_CONFIG_PREFIX));
+    const config = stack.node.findChild('Config') as ConfigParameters;
+    expect(config.trustedAccounts).toBeUndefined();
+    expect(config.trustedNetworks).toBeUndefined();
   });
 
   it('honours the configPrefix context in parameter names and the functions', () => {

@@ -19,6 +19,16 @@ export interface Synthesized {
   readonly template: Template;
 }
 
+/**
+ * The detection-context options, one as `-c trustedAccounts=...` gives it (a string, with spaces, an empty entry
+ * and a duplicate), one as cdk.json holds it (a JSON array). The cdk-nag and cfn-lint tests synthesize with them,
+ * so the optional parameters are checked too.
+ */
+export const TRUSTED_CONTEXT = {
+  trustedAccounts: ' 111122223333, 444455556666,,111122223333',
+  trustedNetworks: ['198.51.100.90/32', ' 2001:db8::/56 '],
+} as const;
+
 const cache = new Map<string, Synthesized>();
 
 /** Synthesizes the TrailGuard app the way `bin/app.ts` does, once per distinct options per test process. */
