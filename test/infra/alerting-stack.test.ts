@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App, CfnElement } from 'aws-cdk-lib';
@@ -11,7 +11,7 @@ import { DEFAULT_ALERTING } from '../../lambdas/config/runtime-config';
 import { DEFAULT_CONFIG_PREFIX, ENV, ssmNames } from '../../lambdas/shared/contract';
 import type { TrailGuardFunction } from '../../lib/constructs/trailguard-function';
 import type { TrailGuardStack } from '../../lib/trailguard-stack';
-import { asArray, roleStatements, type Statement, synth } from './synth';
+import { asArray, loadHandlerOfBundle, roleStatements, type Statement, synth } from './synth';
 
 /** Every alerting option at once, as `npx cdk deploy -c ...` would pass them. */
 const OPTIONS = {
@@ -191,25 +191,8 @@ describe('alerting options of the stack', () => {
       logicalId(fn?.function.node.defaultChild),
     );
     for (const id of wanted) {
-      const hash = String(fns[id]?.Properties.Code.S3Key).replace(/\.zip$/, '');
-      const dir = mkdtempSync(join(tmpdir(), 'trailguard-bundle-'));
-      cpSync(join(assetDir, `asset.${hash}`), dir, { recursive: true });
       // Act
-      const run = spawnSync(
-        process.execPath,
-        ['-e', "process.stdout.write(typeof require('./index.js').handler)"],
-        {
-          cwd: dir,
-          env: {
-            ...process.env,
-            ...env,
-            AWS_REGION: 'us-east-1',
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          },
-          encoding: 'utf8',
-        },
-      );
-      rmSync(dir, { recursive: true, force: true });
+      const run = loadHandlerOfBundle(assetDir, fns[id], env);
       // Assess
       expect(run.stdout, `${id}: ${run.stderr}`).toBe('function');
     }

@@ -1,7 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { App, CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +17,14 @@ import type { ConfigParameters } from '../../lib/constructs/config-parameters';
 import { REMEDIATOR_IAM_WRITE_ACTIONS } from '../../lib/constructs/remediator-access';
 import { TrailGuardFunction } from '../../lib/constructs/trailguard-function';
 import type { TrailGuardStack } from '../../lib/trailguard-stack';
-import { allIdentityStatements, asArray, roleStatements, type Statement, synth } from './synth';
+import {
+  allIdentityStatements,
+  asArray,
+  loadHandlerOfBundle,
+  roleStatements,
+  type Statement,
+  synth,
+} from './synth';
 
 let app: App;
 let stack: TrailGuardStack;
@@ -49,25 +52,8 @@ describe('functions', () => {
     env[ENV.pollerRegions] = 'eu-west-1';
     env[ENV.pollerBackfillHours] = '0';
     for (const [id, fn] of Object.entries(fns)) {
-      const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
-      const dir = mkdtempSync(join(tmpdir(), 'trailguard-bundle-'));
-      cpSync(join(assetDir, `asset.${hash}`), dir, { recursive: true });
       // Act
-      const run = spawnSync(
-        process.execPath,
-        ['-e', "process.stdout.write(typeof require('./index.js').handler)"],
-        {
-          cwd: dir,
-          env: {
-            ...process.env,
-            ...env,
-            AWS_REGION: 'us-east-1',
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          },
-          encoding: 'utf8',
-        },
-      );
-      rmSync(dir, { recursive: true, force: true });
+      const run = loadHandlerOfBundle(assetDir, fn, env);
       // Assess
       expect(run.stdout, `${id}: ${run.stderr}`).toBe('function');
     }

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createTrailGuardStack } from '../../lib/trailguard-app';
@@ -86,4 +90,33 @@ export function allIdentityStatements(template: Template): Statement[] {
     }
   }
   return statements;
+}
+
+/**
+ * Loads a synthesized function's bundle in a fresh Node process, outside the repository (so nothing resolves from
+ * node_modules), with `env` as its environment, and prints `typeof handler`: `function` when it loads on its own.
+ */
+export function loadHandlerOfBundle(
+  assetDir: string,
+  fn: unknown,
+  env: Readonly<Record<string, string>>,
+): { stdout: string; stderr: string } {
+  const key = (fn as { Properties?: { Code?: { S3Key?: unknown } } } | undefined)?.Properties?.Code?.S3Key;
+  const hash = String(key).replace(/\.zip$/, '');
+  const dir = mkdtempSync(join(tmpdir(), 'trailguard-bundle-'));
+  try {
+    cpSync(join(assetDir, `asset.${hash}`), dir, { recursive: true });
+    return spawnSync(process.execPath, ['-e', "process.stdout.write(typeof require('./index.js').handler)"], {
+      cwd: dir,
+      env: {
+        ...process.env,
+        ...env,
+        AWS_REGION: 'us-east-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      encoding: 'utf8',
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
