@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { detectionContext, InvalidCidrError, NO_CONTEXT } from '../engine/context';
+import {
+  detectionContext,
+  NO_CONTEXT,
+  trustedAccountProblem,
+  trustedNetworkProblem,
+} from '../engine/context';
 import {
   ACTION_IDS,
   type ActionId,
@@ -163,22 +168,18 @@ export function parseRuntimeConfig(
     previous?.protectedPrincipals ?? [],
   );
 
-  const trustedAccounts = readList<string>(
-    'context/trusted-accounts',
-    (entry) => (/^\d{12}$/.test(entry) ? { ok: entry } : { error: 'must be a 12-digit AWS account id' }),
-    [...(previous?.context.trustedAccounts ?? [])],
-  );
-  const trustedNetworks = readList<string>(
+  const checkedBy =
+    (problem: (entry: string) => string | undefined) =>
+    (entry: string): Checked<string> => {
+      const reason = problem(entry);
+      return reason === undefined ? { ok: entry } : { error: reason };
+    };
+  const trustedAccounts = readList('context/trusted-accounts', checkedBy(trustedAccountProblem), [
+    ...(previous?.context.trustedAccounts ?? []),
+  ]);
+  const trustedNetworks = readList(
     'context/trusted-networks',
-    (entry) => {
-      try {
-        detectionContext({ trustedNetworks: [entry] });
-        return { ok: entry };
-      } catch (error) {
-        if (error instanceof InvalidCidrError) return { error: error.message };
-        throw error;
-      }
-    },
+    checkedBy(trustedNetworkProblem),
     previous?.context.trustedNetworks ?? [],
   );
   const context =

@@ -10,26 +10,35 @@ export class InvalidCidrError extends Error {
   override readonly name = 'InvalidCidrError';
 }
 
+/** Why `entry` cannot be a trusted account (a 12-digit AWS account id), or `undefined` when it can. */
+export function trustedAccountProblem(entry: string): string | undefined {
+  return /^\d{12}$/.test(entry) ? undefined : `${JSON.stringify(entry)} is not a 12-digit AWS account id`;
+}
+
 /**
- * Builds a `DetectionContext`. Each CIDR is compiled by the event-pattern matcher's own `cidr` operator (one
- * implementation of address parsing); an invalid one throws `InvalidCidrError` naming it.
+ * Why `cidr` cannot be a trusted network, or `undefined` when it can. The event-pattern matcher's own `cidr`
+ * operator decides (one implementation of address parsing), so what is accepted here is exactly what matches.
  */
+export function trustedNetworkProblem(cidr: string): string | undefined {
+  if (!CIDR_SHAPE.test(cidr)) return `${JSON.stringify(cidr)} is not a CIDR (e.g. 203.0.113.0/24)`;
+  try {
+    compilePattern({ ip: [{ cidr }] }, 'trusted network');
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof InvalidPatternError)) throw error;
+    return `${JSON.stringify(cidr)} is not a valid CIDR: ${error.reason}`;
+  }
+}
+
+/** Builds a `DetectionContext`; a network `trustedNetworkProblem` rejects throws `InvalidCidrError` naming it. */
 export function detectionContext(input: {
   readonly trustedAccounts?: Iterable<string>;
   readonly trustedNetworks?: readonly string[];
 }): DetectionContext {
   const networks = [...(input.trustedNetworks ?? [])];
   for (const cidr of networks) {
-    if (!CIDR_SHAPE.test(cidr))
-      throw new InvalidCidrError(`${JSON.stringify(cidr)} is not a CIDR (e.g. 203.0.113.0/24)`);
-    try {
-      compilePattern({ ip: [{ cidr }] }, 'trusted network');
-    } catch (error) {
-      if (!(error instanceof InvalidPatternError)) throw error;
-      throw new InvalidCidrError(`${JSON.stringify(cidr)} is not a valid CIDR: ${error.reason}`, {
-        cause: error,
-      });
-    }
+    const problem = trustedNetworkProblem(cidr);
+    if (problem !== undefined) throw new InvalidCidrError(problem);
   }
   const matcher =
     networks.length === 0 ? undefined : compilePattern({ ip: networks.map((cidr) => ({ cidr })) });

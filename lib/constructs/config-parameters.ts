@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { type DefaultParameter, defaultParameters } from '../../lambdas/config/defaults';
-import { detectionContext, InvalidCidrError } from '../../lambdas/engine/context';
+import { trustedAccountProblem, trustedNetworkProblem } from '../../lambdas/engine/context';
 import type { Rule } from '../../lambdas/engine/types';
 import { DEFAULT_CONFIG_PREFIX, ssmNames } from '../../lambdas/shared/contract';
 import { CONFIG_PREFIX_PATTERN } from './trailguard-function';
@@ -79,20 +79,6 @@ function checkedList(
   return unique;
 }
 
-const accountProblem = (entry: string): string | undefined =>
-  /^\d{12}$/.test(entry) ? undefined : `${JSON.stringify(entry)} is not a 12-digit AWS account id`;
-
-/** The engine's own check (the analyzer ignores an entry it rejects): `"10.0.0.0/33" is not a valid CIDR: ...`. */
-function cidrProblem(entry: string): string | undefined {
-  try {
-    detectionContext({ trustedNetworks: [entry] });
-    return undefined;
-  } catch (error) {
-    if (error instanceof InvalidCidrError) return error.message;
-    throw error;
-  }
-}
-
 /**
  * TrailGuard's run-time configuration as SSM parameters under one prefix: kill switch, protected principals,
  * and per-rule mode, threshold and window, initialised from the catalog's defaults. Operators change them
@@ -155,8 +141,19 @@ export class ConfigParameters extends Construct {
     if (protectedPrincipals.length === 0) {
       throw new Error(`${where}: protectedPrincipals cannot be empty (SSM cannot store an empty list)`);
     }
-    const trustedAccounts = checkedList(where, 'trustedAccounts', props.trustedAccounts, accountProblem);
-    const trustedNetworks = checkedList(where, 'trustedNetworks', props.trustedNetworks, cidrProblem);
+    const trustedAccounts = checkedList(
+      where,
+      'trustedAccounts',
+      props.trustedAccounts,
+      trustedAccountProblem,
+    );
+    const trustedNetworks = checkedList(
+      where,
+      'trustedNetworks',
+      props.trustedNetworks,
+      // The analyzer ignores an entry the engine rejects, so the deploy refuses it first.
+      trustedNetworkProblem,
+    );
 
     const created: ssm.CfnParameter[] = [];
     const track = <T extends ssm.StringParameter | ssm.StringListParameter>(parameter: T): T => {
