@@ -23,9 +23,19 @@ export class ConfigFileError extends Error {
   override readonly name = 'ConfigFileError';
 }
 
-/** A full SSM name (`/trailguard/rules/x/mode`) → the name relative to its prefix (`rules/x/mode`). */
-const RELATIVE =
-  /(?:^|\/)(kill-switch|protected-principals|heartbeat|deployment|context\/[^/]+|alerting\/[^/]+|remediation\/.+|rules\/[^/]+\/[^/]+)$/;
+/**
+ * A full SSM name (`/trailguard/rules/x/mode`) → the name relative to its prefix (`rules/x/mode`): the shortest
+ * trailing part `parameterKind` knows, so the names stay listed in one place. `undefined` when no part is known.
+ */
+function relativeName(name: string, rules: readonly ConfigurableRule[]): string | undefined {
+  if (!name.startsWith('/')) return name;
+  const parts = name.split('/');
+  for (let i = parts.length - 1; i >= 1; i--) {
+    const candidate = parts.slice(i).join('/');
+    if (parameterKind(candidate, rules) !== 'unknown') return candidate;
+  }
+  return undefined;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,7 +78,7 @@ export function parseConfigFile(
   const raw: Record<string, string> = {};
   const errors: string[] = [];
   for (const { name, value, where } of entriesOf(json, path)) {
-    const relative = name.startsWith('/') ? RELATIVE.exec(name)?.[1] : name;
+    const relative = relativeName(name, rules);
     const kind = relative === undefined ? 'unknown' : parameterKind(relative, rules);
     if (kind === 'unknown' || relative === undefined) {
       errors.push(`${where}: unknown parameter (see README, "Run-time configuration")`);
