@@ -127,6 +127,25 @@ export function webWorldIngress(event: CloudTrailRecord): WorldIngress[] {
   return worldIngress(event).filter(isWebPortOnly);
 }
 
+/**
+ * "<actor> opened security group "sg-1"<qualifier> to the internet (0.0.0.0/0 on tcp port 22, ...) from <ip>.":
+ * the first three permissions of `open`, or `fallback` when none could be described.
+ */
+export function summarizeIngress(
+  event: CloudTrailRecord,
+  open: readonly WorldIngress[],
+  qualifier: string,
+  fallback: string,
+): string {
+  const shown = open.slice(0, 3).map(describeIngress).join(', ');
+  const more = open.length > 3 ? ` and ${open.length - 3} more` : '';
+  const group = requestString(event, 'groupId') ?? requestString(event, 'groupName');
+  return (
+    `${actorLabel(event)} opened security group ${quoted(group)} to the internet${qualifier} ` +
+    `(${shown.length > 0 ? shown : fallback}${more})${fromSource(event)}.`
+  );
+}
+
 /** `0.0.0.0/0 on tcp port 22`, `::/0 on all traffic`, for summaries and step descriptions. */
 export function describeIngress(permission: WorldIngress): string {
   const cidr = clean(permission.cidr, 64) ?? 'the internet';
@@ -154,16 +173,7 @@ export const rule: Rule = {
   attack: ['T1562.007'],
   match: INGRESS_AUTHORIZED,
   predicate: (event) => nonWebWorldIngress(event).length > 0,
-  summarize: (event) => {
-    const open = nonWebWorldIngress(event);
-    const shown = open.slice(0, 3).map(describeIngress).join(', ');
-    const more = open.length > 3 ? ` and ${open.length - 3} more` : '';
-    const group = requestString(event, 'groupId') ?? requestString(event, 'groupName');
-    return (
-      `${actorLabel(event)} opened security group ${quoted(group)} to the internet ` +
-      `(${shown.length > 0 ? shown : 'all addresses'}${more})${fromSource(event)}.`
-    );
-  },
+  summarize: (event) => summarizeIngress(event, nonWebWorldIngress(event), '', 'all addresses'),
   /*
    * Revoke exactly the rules the call created that are open to the world, by the rule ids in
    * `responseElements.securityGroupRuleSet` (older events without them get no step: revoking by description could

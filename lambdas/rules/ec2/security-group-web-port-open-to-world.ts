@@ -1,6 +1,6 @@
 import type { Rule } from '../../engine/types';
-import { actorLabel, fromSource, noRemediation, quoted, requestString } from '../helpers';
-import { describeIngress, INGRESS_AUTHORIZED, webWorldIngress } from './security-group-open-to-world';
+import { noRemediation } from '../helpers';
+import { INGRESS_AUTHORIZED, summarizeIngress, webWorldIngress } from './security-group-open-to-world';
 
 export const rule: Rule = {
   id: 'ec2.security-group-web-port-open-to-world',
@@ -17,16 +17,7 @@ export const rule: Rule = {
   attack: ['T1562.007'],
   match: INGRESS_AUTHORIZED,
   predicate: (event) => webWorldIngress(event).length > 0,
-  summarize: (event) => {
-    const open = webWorldIngress(event);
-    const shown = open.slice(0, 3).map(describeIngress).join(', ');
-    const more = open.length > 3 ? ` and ${open.length - 3} more` : '';
-    const group = requestString(event, 'groupId') ?? requestString(event, 'groupName');
-    return (
-      `${actorLabel(event)} opened security group ${quoted(group)} to the internet on a web port ` +
-      `(${shown.length > 0 ? shown : 'tcp 80/443'}${more})${fromSource(event)}.`
-    );
-  },
+  summarize: (event) => summarizeIngress(event, webWorldIngress(event), ' on a web port', 'tcp 80/443'),
   remediation: noRemediation,
   defaultMode: 'alert',
   runbook:
