@@ -10,7 +10,7 @@ import type { RuleEvaluationError } from '../../lambdas/engine/errors';
 import { InvalidRecordError } from '../../lambdas/engine/errors';
 import { parseCloudTrailRecord } from '../../lambdas/engine/record';
 import { InMemoryStateStore } from '../../lambdas/engine/state/memory';
-import type { CloudTrailRecord, Finding, Rule, RuleMode } from '../../lambdas/engine/types';
+import type { CloudTrailRecord, Finding, Rule } from '../../lambdas/engine/types';
 import { type LoadedConfig, offlineSettings } from '../config/config-file';
 
 /**
@@ -29,11 +29,6 @@ export function judgementOf(rule: Rule): Judgement {
   return 'event';
 }
 
-/** A rule is measured in the mode it ships with, but never `off` (it would not be evaluated at all). */
-function measuredMode(rule: Rule): RuleMode {
-  return rule.defaultMode === 'off' ? 'alert' : rule.defaultMode;
-}
-
 export interface EventVerdict {
   readonly findings: readonly Finding[];
   readonly errors: readonly RuleEvaluationError[];
@@ -49,12 +44,16 @@ export async function judgeEvent(rules: readonly Rule[], event: CloudTrailRecord
   const fixedClock = () => new Date(0);
   const counting = new DetectionEngine(others, {
     state: new InMemoryStateStore(() => 0),
-    settings: (rule) => ({ mode: measuredMode(rule), ...(rule.threshold ? { threshold: 1 } : {}) }),
+    // Measured in the mode a rule ships with, but never `off` (it would not be evaluated at all).
+    settings: (rule) => ({
+      ...offlineSettings(rule, undefined),
+      ...(rule.threshold ? { threshold: 1 } : {}),
+    }),
     now: fixedClock,
   });
   const hunting = new DetectionEngine(sequences, {
     state: new InMemoryStateStore(() => 0),
-    settings: (rule) => ({ mode: measuredMode(rule) }),
+    settings: (rule) => offlineSettings(rule, undefined),
     now: fixedClock,
     ignoreThresholds: true,
   });
